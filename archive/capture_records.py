@@ -1,0 +1,135 @@
+"""From one :class:`~archive.exchange.Exchange` to its WARC records and its index row."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from typing import Any
+
+from archive.exchange import Exchange
+from archive.http_response import header_value
+from archive.surts import surt_of
+from archive.timestamps import timestamp14, warc_date
+from archive.warc_record import (
+    RecordIdFactory,
+    WarcRecord,
+    metadata_record,
+    request_record,
+    response_record,
+)
+
+
+@dataclass
+class CaptureRecords:
+    records: list[WarcRecord]
+    primary: WarcRecord  # the record the index row points at (response, or metadata for failures)
+    row: dict[str, Any]
+
+
+def media_type(content_type: bytes | None) -> str | None:
+    if not content_type:
+        return None
+    return content_type.split(b";", 1)[0].strip().lower().decode("latin-1") or None
+
+
+def _context_fields(exchange: Exchange) -> list[tuple[str, str]]:
+    fields = [(name, value) for name, value in exchange.context.items() if value]
+    fields.append(("fetch-time-ms", str(exchange.duration_ms)))
+    if exchange.via_proxy:
+        fields.append(("proxy", exchange.via_proxy))
+    if exchange.parser is not None and exchange.parser.interim:
+        fields.append(("interim-responses", str(len(exchange.parser.interim))))
+    if exchange.tls is not None:
+        fields.append(("tls-version", exchange.tls.version))
+        fields.append(("tls-cipher", exchange.tls.cipher))
+        fields.extend(
+            ("tls-certificate", base64.b64encode(der).decode("ascii"))
+            for der in exchange.tls.certificate_chain_der
+        )
+    if exchange.truncated:
+        fields.append(("truncated", exchange.truncated))
+    if exchange.error:
+        fields.append(("fetch-error", exchange.error))
+    return fields
+
+
+def build_capture(
+    exchange: Exchange, warcinfo_id: str | None, new_id: RecordIdFactory
+) -> CaptureRecords:
+    """The records of one capture, in write order, and its index row (location left blank)."""
+    parser = exchange.parser
+    row: dict[str, Any] = {
+        "url": exchange.url,
+        "surt": surt_of(exchange.url),
+        "timestamp": timestamp14(exchange.started),
+        "warc_date": warc_date(exchange.started),
+        "method": exchange.method,
+        "error": exchange.error,
+        "truncated": exchange.truncated,
+        "ip": exchange.peer_ip,
+        "crawl_id": exchange.context.get("crawl-id", ""),
+        "seed": exchange.context.get("seed"),
+        "hop_path": exchange.context.get("hop-path"),
+        "via": exchange.context.get("via"),
+        "location": None,
+    }
+    records: list[WarcRecord] = []
+    metadata_id = new_id()
+    if exchange.has_response and parser is not None:
+        response = response_record(
+            exchange.url,
+            bytes(parser.wire),
+            parser.payload,
+            new_id(),
+            exchange.started,
+            warcinfo_id,
+            exchange.peer_ip,
+            exchange.truncated,
+        )
+        records.append(response)
+        primary = response
+        location = header_value(parser.headers, b"location")
+        row.update(
+            status=parser.status,
+            mime=media_type(header_value(parser.headers, b"content-type")),
+            payload_digest=response.header("WARC-Payload-Digest"),
+            record_type="response",
+            location=location.decode("latin-1") if location else None,
+        )
+    else:
+        primary = metadata_record(
+            exchange.url,
+            _context_fields(exchange),
+            metadata_id,
+            exchange.started,
+            warcinfo_id,
+            None,
+        )
+        row.update(status=None, mime=None, payload_digest=None, record_type="metadata")
+    if exchange.request_bytes:
+        records.append(
+            request_record(
+                exchange.url,
+                exchange.request_bytes,
+                new_id(),
+                exchange.started,
+                primary.record_id,
+                warcinfo_id,
+                exchange.peer_ip,
+            )
+        )
+    if primary.warc_type == "response":
+        records.append(
+            metadata_record(
+                exchange.url,
+                _context_fields(exchange),
+                metadata_id,
+                exchange.started,
+                warcinfo_id,
+                primary.record_id,
+            )
+        )
+    else:
+        records.insert(0, primary)
+    row["record_id"] = primary.record_id
+    return CaptureRecords(records, primary, row)

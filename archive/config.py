@@ -1,0 +1,60 @@
+"""Where prov keeps things, from environment variables (the CLI and Scrapy settings share it).
+
+| variable | default |
+| --- | --- |
+| ``PROV_HOME`` | ``./prov-data`` |
+| ``PROV_STORE`` | ``file://$PROV_HOME/warcs`` |
+| ``PROV_DATABASE_URL`` | ``sqlite:///$PROV_HOME/index.sqlite`` |
+| ``PROV_REDIS_URL`` | unset (no shared frontier) |
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+
+class ConfigError(ValueError):
+    """Bad configuration; the message says how to fix it."""
+
+
+@dataclass(frozen=True)
+class Config:
+    home: Path
+    store_uri: str
+    database_url: str
+    redis_url: str | None = None
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Config:
+        env = os.environ if environ is None else environ
+        home = Path(env.get("PROV_HOME") or "prov-data").expanduser().resolve()
+        store = env.get("PROV_STORE") or (home / "warcs").as_uri()
+        database = env.get("PROV_DATABASE_URL") or f"sqlite:///{home / 'index.sqlite'}"
+        config = cls(home, store, database, env.get("PROV_REDIS_URL") or None)
+        config.check()
+        return config
+
+    def check(self) -> None:
+        scheme = urlparse(self.store_uri).scheme
+        if scheme not in ("file", "s3"):
+            raise ConfigError(
+                f"PROV_STORE={self.store_uri!r}: use file:///absolute/dir or s3://bucket/prefix"
+            )
+        if scheme == "s3":
+            raise ConfigError(
+                f"PROV_STORE={self.store_uri!r}: S3 storage is not available in this version; "
+                "use file:///absolute/dir"
+            )
+
+    @property
+    def warc_dir(self) -> Path:
+        """The directory WARC files are written to (the store itself for file:// stores)."""
+        return Path(unquote(urlparse(self.store_uri).path))
+
+    def ensure_dirs(self) -> None:
+        self.home.mkdir(parents=True, exist_ok=True)
+        self.warc_dir.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,41 @@
+"""Engines for the index: SQLite in ``PROV_HOME`` by default, PostgreSQL through psycopg 3."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+from archive.index.schema import metadata
+
+
+class DatabaseURLError(ValueError):
+    pass
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers never block the crawl's writer
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")  # several prov processes share one file
+    cursor.close()
+
+
+def open_engine(url: str) -> Engine:
+    """Create the engine and the tables if missing. Raises DatabaseURLError with a fix."""
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    try:
+        if url.startswith("sqlite"):
+            engine = create_engine(url, connect_args={"timeout": 30})
+            event.listen(engine, "connect", _sqlite_pragmas)
+        else:
+            engine = create_engine(url, pool_pre_ping=True)
+    except (ArgumentError, NoSuchModuleError) as exc:
+        raise DatabaseURLError(
+            f"PROV_DATABASE_URL {url.split('@')[-1]!r} is not usable ({exc}); "
+            "use sqlite:////path/index.sqlite or postgresql://user@host/db"
+        ) from None
+    metadata.create_all(engine)
+    return engine

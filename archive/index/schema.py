@@ -1,0 +1,67 @@
+"""Tables of the index (SQLAlchemy Core). The WARC files are the record; all of this is derived."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+captures = Table(
+    "captures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("crawl_id", String(64), nullable=False),
+    Column("url", Text, nullable=False),
+    Column("surt", Text, nullable=False),
+    Column("timestamp", String(14), nullable=False),
+    Column("warc_date", String(32), nullable=False),
+    Column("method", String(16), nullable=False, default="GET"),
+    Column("status", Integer),
+    Column("mime", String(255)),
+    Column("payload_digest", String(80)),
+    Column("warc", Text),
+    Column("offset", BigInteger),
+    Column("length", BigInteger),
+    Column("record_id", String(64), unique=True),
+    Column("record_type", String(16)),
+    Column("truncated", String(16)),
+    Column("error", Text),
+    Column("ip", String(64)),
+    Column("seed", Text),
+    Column("hop_path", String(64)),
+    Column("via", Text),
+    Column("location", Text),
+)
+Index("ix_captures_surt_timestamp", captures.c.surt, captures.c.timestamp)
+Index("ix_captures_crawl", captures.c.crawl_id)
+
+crawls = Table(
+    "crawls",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("started", String(32), nullable=False),
+    Column("finished", String(32)),
+    Column("seeds", Text, nullable=False),
+    Column("result", Text),
+)
+
+warc_files = Table(
+    "warc_files",
+    metadata,
+    Column("name", String(255), primary_key=True),
+    Column("uri", Text, nullable=False),
+    Column("crawl_id", String(64)),
+    Column("size", BigInteger),
+    Column("closed", String(32)),
+    Column("state", String(16), nullable=False),
+)

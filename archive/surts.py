@@ -1,0 +1,10 @@
+"""SURT keys, computed by the same ``surt`` library pywb and cdxj-indexer use."""
+
+from __future__ import annotations
+
+import surt as _surt
+
+
+def surt_of(url: str) -> str:
+    key: str = _surt.surt(url)
+    return key

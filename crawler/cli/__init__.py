@@ -1,0 +1,25 @@
+"""The ``prov`` command line (see README "CLI reference")."""
+
+from __future__ import annotations
+
+import typer
+
+from crawler.cli.archive_cmd import archive
+from crawler.cli.lookup_cmd import lookup
+
+app = typer.Typer(
+    name="prov",
+    help="Source-provenance archiving crawler: byte-exact WARC captures of cited sources.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command()(archive)
+app.command()(lookup)
+
+
+def main() -> None:
+    app()
+
+
+__all__ = ["app", "main"]

@@ -1,0 +1,149 @@
+"""``prov archive URL...``: capture each URL now."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress
+
+from archive.capture import Capture
+from archive.timestamps import timestamp14, utcnow
+from archive.urls import BadURL, check_url
+from crawler.cli.common import open_configured_archive
+from crawler.cli.output import (
+    EXIT_OK,
+    EXIT_SOME_FAILED,
+    captures_table,
+    fail,
+    print_json,
+    stderr,
+    stdout,
+)
+
+
+def _read_inputs(urls: list[str], input_file: Path | None) -> list[str]:
+    given = list(urls)
+    if input_file is not None:
+        try:
+            text = sys.stdin.read() if str(input_file) == "-" else input_file.read_text()
+        except OSError as exc:
+            fail(f"cannot read {input_file}: {exc.strerror}")
+        given += [line.strip() for line in text.splitlines()]
+        given = [line for line in given if line and not line.startswith("#")]
+    return given
+
+
+def _seed_outcome(seed: str, captures: list[Capture], seed_errors: dict[str, str]) -> str | None:
+    """Why SEED failed, or None if its final capture (after redirects) is a success."""
+    chain = [c for c in captures if c.seed == seed and set(c.hop_path or "") <= {"R"}]
+    if not chain:
+        return seed_errors.get(seed, "not captured")
+    final = chain[-1]
+    if final.error:
+        return final.error
+    if final.status is not None and final.status >= 400:
+        return f"HTTP {final.status}"
+    if seed in seed_errors:
+        return seed_errors[seed]
+    return None
+
+
+def _error_capture(url: str, error: str) -> Capture:
+    return Capture(url, timestamp14(utcnow()), None, None, None, None, None, None, None, error)
+
+
+def archive(
+    urls: Annotated[list[str] | None, typer.Argument(help="URLs to capture")] = None,
+    input_file: Annotated[
+        Path | None,
+        typer.Option("--input-file", "-i", help="file of URLs, one a line (- for stdin)"),
+    ] = None,
+    requisites: Annotated[
+        bool, typer.Option("--requisites", help="also capture images, CSS and JS pages embed")
+    ] = False,
+    proxy: Annotated[
+        str | None, typer.Option("--proxy", help="HTTP proxy URL for every fetch")
+    ] = None,
+    no_robots: Annotated[
+        bool, typer.Option("--no-robots", help="do not obey robots.txt (it is still archived)")
+    ] = False,
+    timeout: Annotated[
+        float | None, typer.Option("--timeout", help="seconds per download before it is cut")
+    ] = None,
+    json_output: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
+) -> None:
+    """Capture each URL now, into WARC files and the index."""
+    given = _read_inputs(urls or [], input_file)
+    if not given:
+        fail("no URL given: prov archive URL... (or --input-file FILE)")
+    valid: list[str] = []
+    rejected: list[Capture] = []
+    for url in given:
+        try:
+            valid.append(check_url(url))
+        except BadURL as exc:
+            rejected.append(_error_capture(url, str(exc)))
+            stderr.print(f"prov: skipped: {exc}", markup=False)
+    if not valid:
+        fail("no valid URL to archive")
+    if proxy is not None:
+        try:
+            check_url(proxy)
+        except BadURL as exc:
+            fail(f"--proxy: {exc}")
+    archive_ = open_configured_archive()
+    overrides: dict[str, object] = {}
+    if no_robots:
+        overrides["ROBOTSTXT_OBEY"] = False
+    if timeout is not None:
+        overrides["DOWNLOAD_TIMEOUT"] = timeout
+
+    from crawler.runner import run_archive  # Scrapy loads only for commands that crawl
+
+    seeds = list(dict.fromkeys(valid))
+    if stderr.is_terminal and not json_output:
+        with Progress(console=stderr, transient=True) as bar:
+            task = bar.add_task("archiving", total=len(seeds))
+            outcome = run_archive(
+                seeds,
+                archive_.config,
+                requisites=requisites,
+                proxy=proxy,
+                overrides=overrides,
+                progress=lambda _seed, _error: bar.advance(task),
+            )
+    else:
+        outcome = run_archive(
+            seeds, archive_.config, requisites=requisites, proxy=proxy, overrides=overrides
+        )
+    failures = {
+        seed: why
+        for seed in seeds
+        if (why := _seed_outcome(seed, outcome.captures, outcome.seed_errors))
+    }
+    captured_seeds = {c.seed for c in outcome.captures}
+    missing = [
+        _error_capture(seed, failures[seed])
+        for seed in seeds
+        if seed in failures and seed not in captured_seeds
+    ]
+    listing = outcome.captures + missing + rejected
+    if json_output:
+        print_json([capture.to_json() for capture in listing])
+    else:
+        if outcome.captures:
+            stdout.print(captures_table(outcome.captures, f"crawl {outcome.crawl_id}"))
+        stdout.print(
+            f"archived {len(seeds) - len(failures)} of {len(given)} URLs "
+            f"({len(outcome.captures)} captures, crawl {outcome.crawl_id})",
+            markup=False,
+        )
+    for seed, why in failures.items():
+        stderr.print(f"prov: failed: {seed}: {why}", markup=False)
+    for message in outcome.write_errors:
+        stderr.print(f"prov: not archived: {message}", markup=False)
+    failed = failures or rejected or outcome.write_errors
+    raise typer.Exit(EXIT_SOME_FAILED if failed else EXIT_OK)

@@ -1,0 +1,72 @@
+"""How the CLI prints: JSON on stdout with --json, rich tables for people, errors on stderr."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from typing import Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from archive.capture import Capture
+
+stdout = Console()
+stderr = Console(stderr=True, highlight=False)
+
+EXIT_OK = 0
+EXIT_SOME_FAILED = 1
+EXIT_BAD_INPUT = 2
+
+CONTRACT_FIELDS = (
+    "url",
+    "timestamp",
+    "status",
+    "mime",
+    "payload_digest",
+    "warc",
+    "offset",
+    "length",
+    "record_id",
+    "error",
+)
+
+
+def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
+    """One clear line on stderr, then exit."""
+    stderr.print(f"prov: error: {message}", markup=False)
+    raise typer.Exit(code)
+
+
+def print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
+
+
+def capture_json(capture: Capture) -> dict[str, Any]:
+    return capture.to_json()
+
+
+def captures_table(captures: Sequence[Capture], title: str) -> Table:
+    table = Table(title=title, title_justify="left")
+    for column in ("timestamp", "status", "mime", "url", "WARC (offset+length) / error"):
+        table.add_column(column, overflow="fold")
+    for capture in captures:
+        if capture.error and capture.warc is None:
+            where = f"[red]{capture.error}[/red]"
+        else:
+            name = (capture.warc or "").rsplit("/", 1)[-1]
+            where = f"{name} ({capture.offset}+{capture.length})"
+            if capture.error:
+                where += f"\n[yellow]{capture.error}[/yellow]"
+            elif capture.truncated:
+                where += f"\n[yellow]truncated: {capture.truncated}[/yellow]"
+        status = "-" if capture.status is None else str(capture.status)
+        table.add_row(capture.timestamp, status, capture.mime or "", capture.url, where)
+    return table
+
+
+def print_lines(lines: Iterable[str]) -> None:
+    for line in lines:
+        stderr.print(line, markup=False)

@@ -1,0 +1,101 @@
+"""Run a crawl in this process and collect what it captured (used by the CLI).
+
+Twisted's reactor cannot be restarted, so one process runs one crawl; the scheduler runs
+crawls as separate processes.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from archive.capture import Capture
+from archive.config import Config
+from archive.index.captures import CaptureIndex
+from archive.index.database import open_engine
+from crawler.spiders.archive import ArchiveSpider
+
+ProgressCallback = Callable[[str, str | None], None]
+
+
+@dataclass
+class CrawlOutcome:
+    crawl_id: str
+    captures: list[Capture]
+    seed_errors: dict[str, str]
+    write_errors: list[str] = field(default_factory=list)
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+def load_settings(overrides: dict[str, Any] | None = None) -> Settings:
+    """prov's settings module (``SCRAPY_SETTINGS_MODULE`` or settings.base), then OVERRIDES."""
+    settings = Settings()
+    settings.setmodule(os.environ.get("SCRAPY_SETTINGS_MODULE", "settings.base"), "project")
+    for name, value in (overrides or {}).items():
+        settings.set(name, value, "cmdline")
+    return settings
+
+
+@contextmanager
+def proxy_environment(proxy: str | None) -> Iterator[None]:
+    """Route every request, robots.txt included, through PROXY via Scrapy's HttpProxyMiddleware."""
+    if not proxy:
+        yield
+        return
+    saved = {name: os.environ.get(name) for name in ("http_proxy", "https_proxy", "no_proxy")}
+    os.environ.update(http_proxy=proxy, https_proxy=proxy, no_proxy="")
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def run_archive(
+    urls: list[str],
+    config: Config,
+    *,
+    requisites: bool = False,
+    proxy: str | None = None,
+    overrides: dict[str, Any] | None = None,
+    progress: ProgressCallback | None = None,
+) -> CrawlOutcome:
+    crawl_id = uuid.uuid4().hex[:16]
+    settings = load_settings(
+        {
+            "PROV_CRAWL_ID": crawl_id,
+            "PROV_HOME": str(config.home),
+            "PROV_STORE": config.store_uri,
+            "PROV_DATABASE_URL": config.database_url,
+            **(overrides or {}),
+        }
+    )
+    logging.getLogger("scrapy").setLevel(settings.get("LOG_LEVEL", "WARNING"))
+    with proxy_environment(proxy):
+        settings.set("LOG_INSTALL_ROOT_HANDLER", False, "cmdline")
+        process = CrawlerProcess(settings)
+        crawler = process.create_crawler(ArchiveSpider)
+        process.crawl(crawler, urls=urls, requisites=requisites, progress=progress)
+        process.start()
+    spider = crawler.spider
+    seed_errors: dict[str, str] = dict(getattr(spider, "seed_errors", {}))
+    stats = crawler.stats.get_stats() if crawler.stats is not None else {}
+    index = CaptureIndex(open_engine(config.database_url))
+    return CrawlOutcome(
+        crawl_id,
+        index.for_crawl(crawl_id),
+        seed_errors,
+        list(stats.get("prov/write_errors", [])),
+        stats,
+    )

@@ -1,0 +1,39 @@
+"""Scrapy settings for prov (profile ``default`` in scrapy.cfg).
+
+prov's own settings carry the ``PROV_`` prefix; storage locations also come from the
+environment (``PROV_HOME``, ``PROV_STORE``, ``PROV_DATABASE_URL``), see archive/config.py.
+"""
+
+from __future__ import annotations
+
+import os
+
+BOT_NAME = "prov"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+PROV_CONTACT_URL = os.environ.get("PROV_CONTACT_URL", "https://github.com/prov-archive/prov")
+PROV_OPERATOR = os.environ.get("PROV_OPERATOR", "")
+USER_AGENT = f"prov/0.1 (source-provenance archiver; +{PROV_CONTACT_URL})"
+
+DOWNLOAD_HANDLERS = {
+    "http": "crawler.download_handler.RecordingDownloadHandler",
+    "https": "crawler.download_handler.RecordingDownloadHandler",
+}
+PROV_ARCHIVE_ENABLED = True
+PROV_WARC_PREFIX = "prov"
+PROV_WARC_MAX_SIZE = 1_000_000_000  # roll over to a new WARC file at this size (bytes)
+PROV_WARC_GZIP_LEVEL = 6
+PROV_INDEX_SYNC_INTERVAL = 0.5  # seconds between fsync + index commits
+
+ROBOTSTXT_OBEY = True
+DOWNLOAD_TIMEOUT = 60  # seconds; slower downloads are cut (WARC-Truncated: time)
+DOWNLOAD_MAXSIZE = 100 * 1024 * 1024  # bytes; longer bodies are cut (WARC-Truncated: length)
+DOWNLOAD_WARNSIZE = 0
+RETRY_TIMES = 1
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 8
+HTTPERROR_ALLOW_ALL = True  # 4xx/5xx are captures like any other
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
