@@ -92,6 +92,8 @@ class WarcWriter:
         clock: Clock = utcnow,
         new_id: RecordIdFactory = new_record_id,
         on_closed: Callable[[Path], None] | None = None,
+        hostname: str | None = None,
+        pid: int | None = None,
     ) -> None:
         if max_file_size <= 0:
             raise ValueError(f"max_file_size must be positive, got {max_file_size}")
@@ -106,13 +108,15 @@ class WarcWriter:
         self.current: WarcFile | None = None
         self.warcinfo_id: str | None = None
         self._serial = 0
-        self._host = socket.gethostname().split(".")[0].replace("-", "_") or "host"
+        host = hostname or socket.gethostname()
+        self._host = host.split(".")[0].replace("-", "_") or "host"
+        self._pid = os.getpid() if pid is None else pid
         directory.mkdir(parents=True, exist_ok=True)
 
     def _next_name(self) -> str:
         self._serial += 1
         stamp = timestamp14(self.clock())
-        return f"{self.prefix}-{stamp}-{self._serial:05d}-{self._host}-{os.getpid()}.warc.gz"
+        return f"{self.prefix}-{stamp}-{self._serial:05d}-{self._host}-{self._pid}.warc.gz"
 
     def _open_new(self) -> WarcFile:
         while True:
