@@ -17,6 +17,18 @@ from tests.conftest_servers import *  # noqa: F403
 
 REPO = Path(__file__).resolve().parent.parent
 
+# Every PROV_HOME a test writes WARCs into, with how the session-end validation judges it:
+# "full" (all checks, pywb replay included) or "no-replay" (deliberately cut responses that
+# pywb cannot replay: it serves a stored Content-Length the truncated body does not meet).
+VALIDATION_MODES = ("full", "no-replay", "unjudgeable")
+_homes: dict[Path, str] = {}
+
+
+def register_home(home: Path, mode: str = "full") -> None:
+    assert mode in VALIDATION_MODES
+    if _homes.get(home, "full") == "full":
+        _homes[home] = mode
+
 
 @dataclass
 class ProvResult:
@@ -40,6 +52,7 @@ def prov_env(home: Path, **extra: str) -> dict[str, str]:
 def run_prov(
     *args: str, home: Path, timeout: float = 120, env: dict[str, str] | None = None
 ) -> ProvResult:
+    register_home(home)
     done = subprocess.run(
         [sys.executable, "-m", "crawler.cli", *args],
         env=env or prov_env(home),
@@ -60,3 +73,24 @@ def prov_home(tmp_path: Path) -> Iterator[Path]:
 
 def warc_files(home: Path) -> list[Path]:
     return sorted((home / "warcs").glob("*.warc.gz"))
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Judge every WARC the suite wrote with the external validator (tools others wrote)."""
+    if os.environ.get("PROV_SKIP_SESSION_VALIDATION") == "1" or not _homes:
+        return
+    from tests.validator import validate
+
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    for mode, options in (("full", ()), ("no-replay", ("--no-replay",))):
+        files = [f for home, m in _homes.items() if m == mode for f in warc_files(home)]
+        if not files:
+            continue
+        verdict = validate(files, *options)
+        if reporter is not None:
+            reporter.write_line(f"session WARC validation ({mode}, {len(files)} files):")
+            reporter.write_line(verdict.summary or verdict.output[-2000:])
+        if not verdict.passed:
+            if reporter is not None:
+                reporter.write_line(verdict.output[-6000:])
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import run_prov, warc_files
+from tests.conftest import register_home, run_prov, warc_files
 from tests.servers import RawHTTPServer
 from tests.wire_check import StoredRecord, entity_body, read_records, sha1_b32
 
@@ -19,12 +19,14 @@ PATHS = [
     "/gzip-chunked",
     "/dup-headers",
     "/notfound",
-    "/truncated",
     "/no-length-close",
     "/binary",
     "/wrong-charset",
     "/echo-query?b=2&a=1",
 ]
+# /truncated: pywb waits for the stored Content-Length and times out; /chunked-ext: chunk
+# extensions (RFC 9112 7.1.1) that FastWARC, warcio and pywb fail to de-chunk.
+HOSTILE_PATHS = ["/truncated", "/chunked-ext"]
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +36,34 @@ def captured(
     home = tmp_path_factory.mktemp("capture") / "prov-data"
     urls = [raw_server.url(path) for path in [*PATHS, "/redirect"]]
     result = run_prov("archive", "--json", *urls, home=home)
-    assert result.returncode == 1, result.stderr  # 404 and the truncated body are failures
+    assert result.returncode == 1, result.stderr  # the 404 is a failure
     return home, result.json(), read_records(warc_files(home))
+
+
+@pytest.fixture(scope="module")
+def hostile(
+    raw_server: RawHTTPServer, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[list[dict[str, Any]], list[StoredRecord]]:
+    """Responses other tools cannot replay or de-chunk, kept apart from the suite's WARCs."""
+    home = tmp_path_factory.mktemp("hostile") / "prov-data"
+    register_home(home, "unjudgeable")
+    urls = [raw_server.url(path) for path in HOSTILE_PATHS]
+    result = run_prov("archive", "--json", *urls, home=home)
+    assert result.returncode == 1, result.stderr  # the truncated body is a failure
+    return result.json(), read_records(warc_files(home))
+
+
+@pytest.mark.parametrize("path", HOSTILE_PATHS)
+def test_hostile_responses_are_byte_exact_too(
+    hostile: tuple[list[dict[str, Any]], list[StoredRecord]],
+    raw_server: RawHTTPServer,
+    path: str,
+) -> None:
+    _, records = hostile
+    record = _response(records, raw_server.url(path))
+    sent = raw_server.sent_for(path)[-1]
+    assert record.block == sent
+    assert record.headers["WARC-Payload-Digest"] == sha1_b32(entity_body(sent))
 
 
 def _response(records: list[StoredRecord], url: str) -> StoredRecord:
@@ -116,9 +144,9 @@ def test_every_redirect_hop_is_its_own_capture(
 
 
 def test_truncated_body_is_flagged(
-    captured: tuple[Path, list[dict[str, Any]], list[StoredRecord]], raw_server: RawHTTPServer
+    hostile: tuple[list[dict[str, Any]], list[StoredRecord]], raw_server: RawHTTPServer
 ) -> None:
-    _, listing, records = captured
+    listing, records = hostile
     record = _response(records, raw_server.url("/truncated"))
     assert record.headers["WARC-Truncated"] == "disconnect"
     row = next(c for c in listing if c["url"] == raw_server.url("/truncated"))

@@ -73,6 +73,10 @@ def archive(
     timeout: Annotated[
         float | None, typer.Option("--timeout", help="seconds per download before it is cut")
     ] = None,
+    max_size: Annotated[
+        int | None,
+        typer.Option("--max-size", min=1, help="bytes of body to keep; longer ones are cut"),
+    ] = None,
     json_output: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
 ) -> None:
     """Capture each URL now, into WARC files and the index."""
@@ -100,6 +104,8 @@ def archive(
         overrides["ROBOTSTXT_OBEY"] = False
     if timeout is not None:
         overrides["DOWNLOAD_TIMEOUT"] = timeout
+    if max_size is not None:
+        overrides["DOWNLOAD_MAXSIZE"] = max_size
 
     from crawler.runner import run_archive  # Scrapy loads only for commands that crawl
 
@@ -141,6 +147,9 @@ def archive(
             f"({len(outcome.captures)} captures, crawl {outcome.crawl_id})",
             markup=False,
         )
+    for capture in outcome.captures:
+        if capture.truncated == "length":
+            stderr.print(f"prov: truncated: {capture.url}: body cut at the size limit", markup=False)
     for seed, why in failures.items():
         stderr.print(f"prov: failed: {seed}: {why}", markup=False)
     for message in outcome.write_errors:

@@ -14,7 +14,7 @@ from rich.table import Table
 from archive.capture import Capture
 
 stdout = Console()
-stderr = Console(stderr=True, highlight=False)
+stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
 EXIT_OK = 0
 EXIT_SOME_FAILED = 1
