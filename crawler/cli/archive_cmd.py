@@ -24,6 +24,9 @@ from crawler.cli.output import (
 )
 
 
+TABLE_LIMIT = 100  # larger runs print only the summary (use --json or prov lookup)
+
+
 def _read_inputs(urls: list[str], input_file: Path | None) -> list[str]:
     given = list(urls)
     if input_file is not None:
@@ -140,7 +143,7 @@ def archive(
     if json_output:
         print_json([capture.to_json() for capture in listing])
     else:
-        if outcome.captures:
+        if 0 < len(outcome.captures) <= TABLE_LIMIT:
             stdout.print(captures_table(outcome.captures, f"crawl {outcome.crawl_id}"))
         stdout.print(
             f"archived {len(seeds) - len(failures)} of {len(given)} URLs "
