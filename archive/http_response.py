@@ -159,9 +159,7 @@ class ResponseParser:
                 raise HTTPParseError(f"bad Content-Length {length[:40]!r}")
             else:
                 self.framing = Framing.CLOSE
-        if self.framing is Framing.NONE or (
-            self.framing is Framing.LENGTH and self._expected == 0
-        ):
+        if self.framing is Framing.NONE or (self.framing is Framing.LENGTH and self._expected == 0):
             self._finish(self.head_length)
 
     def _finish(self, end: int) -> None:

@@ -94,13 +94,14 @@ def _repair_one(
         records = index_warc_path(open_path, uri_for(name), name) if end else []
         new_rows = index.add_captures([r.row for r in records])
         write_cdxj(cdxj_path_for(final_path), [r.cdxj for r in records if r.cdxj])
-        os.replace(open_path, final_path)
+        open_path.replace(final_path)
         fsync_directory(final_path.parent)
-        index.record_warc_file(
-            name, uri_for(name), None, end, warc_date(utcnow()), "recovered"
-        )
+        index.record_warc_file(name, uri_for(name), None, end, warc_date(utcnow()), "recovered")
     logger.warning(
         "repaired %s: kept %d bytes, dropped %d, indexed %d new captures",
-        final_path.name, end, size - end, new_rows,
+        final_path.name,
+        end,
+        size - end,
+        new_rows,
     )
     return RepairedFile(final_path, end, size - end, new_rows)

@@ -32,8 +32,6 @@ def parse_timestamp(value: str) -> datetime:
     """Parse a timestamp of 4 to 14 digits; missing parts take their lowest value."""
     digits = value.strip()
     if not digits.isdigit() or not 4 <= len(digits) <= 14 or len(digits) % 2:
-        raise ValueError(
-            f"bad timestamp {value!r}: use 4 to 14 digits, YYYY[MM[DD[hh[mm[ss]]]]]"
-        )
+        raise ValueError(f"bad timestamp {value!r}: use 4 to 14 digits, YYYY[MM[DD[hh[mm[ss]]]]]")
     padded = digits + "0101000000"[len(digits) - 4 :]
     return datetime.strptime(padded, "%Y%m%d%H%M%S").replace(tzinfo=UTC)

@@ -68,7 +68,7 @@ class WarcFile:
 
     def close(self) -> Path:
         self.sync()
-        os.replace(self.open_path, self.final_path)
+        self.open_path.replace(self.final_path)
         fsync_directory(self.final_path.parent)
         self._file.close()  # releases the lock only once the final name is durable
         return self.final_path

@@ -73,9 +73,11 @@ def index_warc(stream: IO[bytes], filename: str, uri: str) -> Iterator[IndexedRe
         row = _base_row(url, moment, record_id, crawl_id)
         http = record.http_headers
         status = int(http.get_statuscode()) if http is not None else None
-        mime = media_type(http.get_header("Content-Type").encode("latin-1")) if (
-            http is not None and http.get_header("Content-Type")
-        ) else (headers.get_header("Content-Type") if http is None else None)
+        mime = (
+            media_type(http.get_header("Content-Type").encode("latin-1"))
+            if (http is not None and http.get_header("Content-Type"))
+            else (headers.get_header("Content-Type") if http is None else None)
+        )
         location = http.get_header("Location") if http is not None else None
         row.update(
             status=status,

@@ -125,7 +125,7 @@ class RecordingDownloadHandler(BaseDownloadHandler):
         else:
             connect_host, connect_port = host, port
         endpoint: Any = TCP4ClientEndpoint(reactor, connect_host, connect_port, timeout=timeout)
-        creator = PermissiveTLSCreator(host, self._tls_context)
+        creator: Any = PermissiveTLSCreator(host, self._tls_context)
         if scheme == "https" and not proxy:
             endpoint = wrapClientTLS(creator, endpoint)
         protocol: RecordingHTTPProtocol = await maybe_deferred_to_future(

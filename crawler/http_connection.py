@@ -2,7 +2,8 @@
 
 Scrapy's own handler rebuilds responses from Twisted's parsed headers, which loses the raw
 header block (case, order, duplicates, hop-by-hop headers). This protocol writes the request
-bytes itself and feeds the received bytes, unchanged, to :class:`archive.http_response.ResponseParser`.
+bytes itself and feeds the received bytes, unchanged, to
+:class:`archive.http_response.ResponseParser`.
 One exchange runs at a time per connection; finished connections go back to
 :class:`ConnectionPool` for keep-alive.
 """
@@ -15,7 +16,6 @@ from time import monotonic
 from typing import Any
 
 from twisted.internet import defer
-from twisted.internet.interfaces import IDelayedCall
 from twisted.internet.protocol import Factory, Protocol, connectionDone
 from twisted.python.failure import Failure
 
@@ -52,7 +52,7 @@ class RecordingHTTPProtocol(Protocol):
         self.used = 0
         self.peer_ip: str | None = None
         self._deferred: defer.Deferred[Exchange] | None = None
-        self._timer: IDelayedCall | None = None
+        self._timer: Any = None  # IDelayedCall
         self._max_size = 0
         self._started = 0.0
         self._tunnel: defer.Deferred[None] | None = None
@@ -60,11 +60,15 @@ class RecordingHTTPProtocol(Protocol):
         self._tls_checked = False
         self.closed = False
 
+    @property
+    def tx(self) -> Any:
+        """The transport, untyped: Twisted's zope interfaces do not type-check without a plugin."""
+        return self.transport
+
     # -- connection life ---------------------------------------------------------------
     def connectionMade(self) -> None:
         self.connected_ok = True
-        peer = self.transport.getPeer() if self.transport else None
-        self.peer_ip = getattr(peer, "host", None)
+        self.peer_ip = getattr(self.tx.getPeer(), "host", None)
 
     def open_tunnel(self, host: str, port: int, auth: bytes | None) -> defer.Deferred[None]:
         """Send CONNECT through an HTTP proxy; fires when the proxy answered 200."""
@@ -73,13 +77,11 @@ class RecordingHTTPProtocol(Protocol):
         if auth:
             request += b"Proxy-Authorization: " + auth + b"\r\n"
         self._tunnel = defer.Deferred()
-        assert self.transport is not None
-        self.transport.write(request + b"\r\n")
+        self.tx.write(request + b"\r\n")
         return self._tunnel
 
     def start_tls(self, creator: Any) -> None:
-        assert self.transport is not None
-        self.transport.startTLS(creator)  # type: ignore[attr-defined]
+        self.tx.startTLS(creator)
 
     # -- one exchange ------------------------------------------------------------------
     def run(
@@ -87,6 +89,7 @@ class RecordingHTTPProtocol(Protocol):
     ) -> defer.Deferred[Exchange]:
         from twisted.internet import reactor
 
+        clock: Any = reactor
         self.used += 1
         self.exchange = exchange
         self.parser = ResponseParser(exchange.method)
@@ -97,9 +100,8 @@ class RecordingHTTPProtocol(Protocol):
         self._started = monotonic()
         self._deferred = defer.Deferred(lambda _d: self._cancel())
         if timeout > 0:
-            self._timer = reactor.callLater(timeout, self._time_out, timeout)  # type: ignore[attr-defined]
-        assert self.transport is not None
-        self.transport.write(request_bytes)
+            self._timer = clock.callLater(timeout, self._time_out, timeout)
+        self.tx.write(request_bytes)
         return self._deferred
 
     def dataReceived(self, data: bytes) -> None:
@@ -112,7 +114,7 @@ class RecordingHTTPProtocol(Protocol):
             return
         if not self._tls_checked:
             self._tls_checked = True
-            exchange.tls = tls_info(self.transport)
+            exchange.tls = tls_info(self.tx)
         try:
             parser.feed(data)
         except HTTPParseError as exc:
@@ -205,7 +207,7 @@ class RecordingHTTPProtocol(Protocol):
     def _abort(self) -> None:
         if self.transport is not None and not self.closed:
             self.closed = True
-            self.transport.abortConnection()  # type: ignore[attr-defined]
+            self.tx.abortConnection()
 
     def _clear(self) -> None:
         if self._timer is not None and self._timer.active():
@@ -225,8 +227,7 @@ class RecordingHTTPProtocol(Protocol):
             self._on_idle(self)
         elif not self.closed:
             self.closed = True
-            assert self.transport is not None
-            self.transport.loseConnection()
+            self.tx.loseConnection()
         if failed is not None:
             deferred.errback(failed)
         else:
@@ -267,7 +268,7 @@ class ConnectionPool:
         if len(idle) >= self.max_idle_per_key:
             protocol.closed = True
             if protocol.transport is not None:
-                protocol.transport.loseConnection()
+                protocol.tx.loseConnection()
             return
         idle.append(protocol)
 
@@ -276,5 +277,5 @@ class ConnectionPool:
             for protocol in idle:
                 if protocol.transport is not None and not protocol.closed:
                     protocol.closed = True
-                    protocol.transport.loseConnection()
+                    protocol.tx.loseConnection()
         self._idle.clear()

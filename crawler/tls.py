@@ -10,7 +10,7 @@ from typing import Any
 from cryptography.hazmat.primitives.serialization import Encoding
 from OpenSSL import SSL
 from twisted.internet.interfaces import IOpenSSLClientConnectionCreator
-from zope.interface import implementer
+from zope.interface import implementer  # type: ignore[import-untyped]
 
 from archive.exchange import TLSInfo
 

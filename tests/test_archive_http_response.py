@@ -65,7 +65,10 @@ def test_head_and_304_have_no_body() -> None:
 
 
 def test_interim_responses_are_kept_apart() -> None:
-    data = b"HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+    data = (
+        b"HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n"
+        b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+    )
     parser = feed_in_pieces(data, 6)
     assert parser.status == 200 and parser.payload == b"ok"
     assert parser.interim == [b"HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n"]

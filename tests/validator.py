@@ -13,7 +13,9 @@ REPO = Path(__file__).resolve().parent.parent
 
 def validator_script() -> Path:
     configured = os.environ.get("PROV_VALIDATOR")
-    script = Path(configured) if configured else REPO.parent / "shared/tools/validate/validate_warcs.sh"
+    script = (
+        Path(configured) if configured else REPO.parent / "shared/tools/validate/validate_warcs.sh"
+    )
     if not script.is_file():
         raise FileNotFoundError(
             f"WARC validator not found at {script}: check out shared/ beside the repo "

@@ -68,7 +68,7 @@ def read_records(paths: list[Path]) -> list[StoredRecord]:
                 record.raw_stream.read()
                 offset, length = iterator.get_record_offset(), iterator.get_record_length()
                 member = gzip.decompress(data[offset : offset + length])
-                head, _, rest = member.partition(b"\r\n\r\n")
+                _head, _, rest = member.partition(b"\r\n\r\n")
                 size = int(record.rec_headers.get_header("Content-Length"))
                 records.append(
                     StoredRecord(

@@ -25,9 +25,7 @@ class CaptureIndex:
             known = set()
             if ids:
                 known = set(
-                    conn.scalars(
-                        select(captures.c.record_id).where(captures.c.record_id.in_(ids))
-                    )
+                    conn.scalars(select(captures.c.record_id).where(captures.c.record_id.in_(ids)))
                 )
             fresh = [row for row in rows if row.get("record_id") not in known]
             if fresh:

@@ -23,7 +23,6 @@ from crawler.cli.output import (
     stdout,
 )
 
-
 TABLE_LIMIT = 100  # larger runs print only the summary (use --json or prov lookup)
 
 
@@ -152,7 +151,9 @@ def archive(
         )
     for capture in outcome.captures:
         if capture.truncated == "length":
-            stderr.print(f"prov: truncated: {capture.url}: body cut at the size limit", markup=False)
+            stderr.print(
+                f"prov: truncated: {capture.url}: body cut at the size limit", markup=False
+            )
     for seed, why in failures.items():
         stderr.print(f"prov: failed: {seed}: {why}", markup=False)
     for message in outcome.write_errors:

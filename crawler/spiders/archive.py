@@ -80,7 +80,7 @@ class ArchiveSpider(Spider):
         """Fetch failures are in the index already (the download handler recorded them);
         a request refused before download (robots.txt) is noted here for the seed."""
         request = getattr(failure, "request", None)
-        message = " ".join(failure.getErrorMessage().split()) or failure.type.__name__
+        message = " ".join(failure.getErrorMessage().split()) or repr(failure.value)
         self.logger.info("fetch failed: %s", message)
         if request is None or request.meta.get("prov_hops"):
             return
