@@ -19,7 +19,13 @@ from twisted.internet import defer
 from twisted.internet.protocol import Factory, Protocol, connectionDone
 from twisted.python.failure import Failure
 
-from archive.exchange import TRUNCATED_DISCONNECT, TRUNCATED_LENGTH, TRUNCATED_TIME, Exchange
+from archive.exchange import (
+    TRUNCATED_DISCONNECT,
+    TRUNCATED_LENGTH,
+    TRUNCATED_TIME,
+    Exchange,
+    TLSInfo,
+)
 from archive.http_response import HTTPParseError, ResponseParser, header_value
 from crawler.tls import tls_info
 
@@ -58,6 +64,7 @@ class RecordingHTTPProtocol(Protocol):
         self._tunnel: defer.Deferred[None] | None = None
         self._tunnel_buffer = b""
         self._tls_checked = False
+        self._tls: TLSInfo | None = None
         self.closed = False
 
     @property
@@ -112,9 +119,10 @@ class RecordingHTTPProtocol(Protocol):
         if parser is None or exchange is None:
             self._abort()  # bytes nobody asked for: the connection is not reusable
             return
-        if not self._tls_checked:
+        if not self._tls_checked:  # the handshake is over once response bytes arrive
             self._tls_checked = True
-            exchange.tls = tls_info(self.tx)
+            self._tls = tls_info(self.tx)
+        exchange.tls = self._tls
         try:
             parser.feed(data)
         except HTTPParseError as exc:
