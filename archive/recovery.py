@@ -17,6 +17,7 @@ from pathlib import Path
 
 from archive.cdxj import cdxj_path_for, write_cdxj
 from archive.index.captures import CaptureIndex
+from archive.index.texts import TextIndex
 from archive.timestamps import utcnow, warc_date
 from archive.warc_file import OPEN_SUFFIX, fsync_directory
 from archive.warc_indexer import index_warc_path
@@ -92,7 +93,8 @@ def _repair_one(
         final_path = open_path.with_name(open_path.name[: -len(OPEN_SUFFIX)])
         name = final_path.name
         records = index_warc_path(open_path, uri_for(name), name) if end else []
-        new_rows = index.add_captures([r.row for r in records])
+        new_rows = index.add_captures([r.row for r in records if r.table == "captures"])
+        TextIndex(index.engine).add_texts([r.row for r in records if r.table == "texts"])
         write_cdxj(cdxj_path_for(final_path), [r.cdxj for r in records if r.cdxj])
         open_path.replace(final_path)
         fsync_directory(final_path.parent)

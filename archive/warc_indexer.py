@@ -16,6 +16,7 @@ from warcio.archiveiterator import ArchiveIterator
 from archive.capture_records import media_type
 from archive.cdxj import cdxj_line
 from archive.surts import surt_of
+from archive.text_records import text_row
 from archive.timestamps import parse_warc_date, timestamp14, warc_date
 
 
@@ -23,6 +24,7 @@ from archive.timestamps import parse_warc_date, timestamp14, warc_date
 class IndexedRecord:
     row: dict[str, Any]
     cdxj: str | None
+    table: str = "captures"  # or "texts", for conversion records
 
 
 def _fields(block: bytes) -> dict[str, str]:
@@ -46,12 +48,19 @@ def index_warc(stream: IO[bytes], filename: str, uri: str) -> Iterator[IndexedRe
         if kind == "warcinfo":
             crawl_id = _fields(record.content_stream().read()).get("isPartOf", crawl_id)
             continue
-        if kind not in ("response", "metadata", "revisit", "resource"):
+        if kind not in ("response", "metadata", "revisit", "resource", "conversion"):
             continue
         url = headers.get_header("WARC-Target-URI")
         moment = parse_warc_date(headers.get_header("WARC-Date"))
-        offset, length = iterator.get_record_offset(), iterator.get_record_length()
         record_id = headers.get_header("WARC-Record-ID")
+        if kind == "conversion":
+            block = record.raw_stream.read()
+            offset, length = iterator.get_record_offset(), iterator.get_record_length()
+            row = text_row(block, record_id, warc_date(moment))
+            row.update(warc=uri, offset=offset, length=length)
+            pending.append(IndexedRecord(row, None, "texts"))
+            continue
+        offset, length = iterator.get_record_offset(), iterator.get_record_length()
         if kind == "metadata":
             fields = _fields(record.content_stream().read())
             refers = headers.get_header("WARC-Concurrent-To")

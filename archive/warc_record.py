@@ -141,3 +141,20 @@ def metadata_record(
     block = warc_fields(fields)
     headers.append(("WARC-Block-Digest", digest_of(block)))
     return WarcRecord("metadata", record_id, date, headers, block, "application/warc-fields")
+
+
+def conversion_record(
+    target_uri: str,
+    block: bytes,
+    content_type: str,
+    record_id: str,
+    date: datetime,
+    warcinfo_id: str | None,
+    refers_to: str,
+) -> WarcRecord:
+    """An alternative form of a response's content (here: extracted text and metadata)."""
+    headers = _common(target_uri, warcinfo_id)
+    headers.append(("WARC-Refers-To", refers_to))
+    headers.append(("WARC-Block-Digest", digest_of(block)))
+    headers.append(("WARC-Payload-Digest", digest_of(block)))
+    return WarcRecord("conversion", record_id, date, headers, block, content_type)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, delete, insert, select, update
 
 from archive.capture import Capture
 from archive.index.schema import captures, crawls, warc_files
@@ -31,6 +31,11 @@ class CaptureIndex:
             if fresh:
                 conn.execute(insert(captures), fresh)
         return len(fresh)
+
+    def clear(self) -> None:
+        """Forget every capture (before a rebuild from the WARC files)."""
+        with self.engine.begin() as conn:
+            conn.execute(delete(captures))
 
     def lookup(self, url: str) -> list[Capture]:
         """Every capture of URL (same SURT key, so http/https and www. variants), oldest first."""

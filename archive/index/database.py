@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from archive.index.schema import metadata
@@ -38,4 +38,28 @@ def open_engine(url: str) -> Engine:
             "use sqlite:////path/index.sqlite or postgresql://user@host/db"
         ) from None
     metadata.create_all(engine)
+    _create_search_index(engine)
     return engine
+
+
+_SQLITE_FTS = [
+    "CREATE VIRTUAL TABLE IF NOT EXISTS texts_fts USING fts5(title, text, content='texts', "
+    "content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
+    "CREATE TRIGGER IF NOT EXISTS texts_fts_insert AFTER INSERT ON texts BEGIN "
+    "INSERT INTO texts_fts(rowid, title, text) VALUES (new.id, new.title, new.text); END",
+    "CREATE TRIGGER IF NOT EXISTS texts_fts_delete AFTER DELETE ON texts BEGIN "
+    "INSERT INTO texts_fts(texts_fts, rowid, title, text) "
+    "VALUES ('delete', old.id, old.title, old.text); END",
+]
+_POSTGRES_FTS = [
+    "CREATE INDEX IF NOT EXISTS ix_texts_fts ON texts USING gin "
+    "(to_tsvector('simple', coalesce(title, '') || ' ' || text))",
+]
+
+
+def _create_search_index(engine: Engine) -> None:
+    """Full-text search: SQLite FTS5 (external content table) or a PostgreSQL GIN index."""
+    statements = _SQLITE_FTS if engine.dialect.name == "sqlite" else _POSTGRES_FTS
+    with engine.begin() as conn:
+        for statement in statements:
+            conn.execute(text(statement))

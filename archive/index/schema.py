@@ -65,3 +65,35 @@ warc_files = Table(
     Column("closed", String(32)),
     Column("state", String(16), nullable=False),
 )
+
+texts = Table(
+    "texts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("capture_record_id", String(64), nullable=False),
+    Column("conversion_record_id", String(64), unique=True),
+    Column("url", Text, nullable=False),
+    Column("surt", Text, nullable=False),
+    Column("timestamp", String(14), nullable=False),
+    Column("warc_date", String(32), nullable=False),
+    Column("title", Text),
+    Column("author", Text),
+    Column("published", String(32)),
+    Column("sitename", Text),
+    Column("language", String(32)),
+    Column("canonical_url", Text),
+    Column("links", Text),  # JSON list of [href, anchor text]
+    Column("encoding", String(32)),
+    Column("extractor", String(64)),
+    Column("extractor_version", String(32)),
+    Column("options", Text),  # JSON
+    Column("text", Text, nullable=False, default=""),
+    Column("text_digest", String(80)),
+    Column("error", Text),
+    Column("extracted", String(32), nullable=False),
+    Column("warc", Text),
+    Column("offset", BigInteger),
+    Column("length", BigInteger),
+)
+Index("ix_texts_capture", texts.c.capture_record_id)
+Index("ix_texts_surt_timestamp", texts.c.surt, texts.c.timestamp)

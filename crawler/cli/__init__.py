@@ -6,6 +6,7 @@ import typer
 
 from crawler.cli.archive_cmd import archive
 from crawler.cli.lookup_cmd import lookup
+from crawler.cli.text_cmds import diff, reextract, reindex, search, text
 
 app = typer.Typer(
     name="prov",
@@ -16,6 +17,11 @@ app = typer.Typer(
 )
 app.command()(archive)
 app.command()(lookup)
+app.command()(text)
+app.command()(search)
+app.command()(diff)
+app.command()(reextract)
+app.command()(reindex)
 
 
 def main() -> None:

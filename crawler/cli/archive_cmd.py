@@ -10,6 +10,7 @@ import typer
 from rich.progress import Progress
 
 from archive.capture import Capture
+from archive.session import Archive
 from archive.timestamps import timestamp14, utcnow
 from archive.urls import BadURL, check_url
 from crawler.cli.common import open_configured_archive
@@ -57,6 +58,15 @@ def _error_capture(url: str, error: str) -> Capture:
     return Capture(url, timestamp14(utcnow()), None, None, None, None, None, None, None, error)
 
 
+def _extract_texts(archive_: Archive, captures: list[Capture]) -> None:
+    """The text stage, after the crawl: its failures are recorded, not fatal to the run."""
+    from archive.text_stage import TextStage
+
+    for row in TextStage(archive_).run(captures):
+        if row["error"]:
+            stderr.print(f"prov: no text: {row['url']}: {row['error']}", markup=False)
+
+
 def archive(
     urls: Annotated[list[str] | None, typer.Argument(help="URLs to capture")] = None,
     input_file: Annotated[
@@ -79,6 +89,9 @@ def archive(
         int | None,
         typer.Option("--max-size", min=1, help="bytes of body to keep; longer ones are cut"),
     ] = None,
+    no_text: Annotated[
+        bool, typer.Option("--no-text", help="skip text extraction (prov reextract does it later)")
+    ] = False,
     json_output: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
 ) -> None:
     """Capture each URL now, into WARC files and the index."""
@@ -127,6 +140,8 @@ def archive(
         outcome = run_archive(
             seeds, archive_.config, requisites=requisites, proxy=proxy, overrides=overrides
         )
+    if not no_text:
+        _extract_texts(archive_, outcome.captures)
     failures = {
         seed: why
         for seed in seeds

@@ -1,0 +1,76 @@
+"""Extracted text as a WARC ``conversion`` record, and its index row (both ways).
+
+The conversion record's block is JSON: the capture it refers to and the full extraction result
+(text, metadata, extractor name, version and options, or the error). Everything in the
+``texts`` table can be rebuilt from these records alone.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from archive.capture import Capture
+from archive.digests import digest_of
+from archive.surts import surt_of
+from archive.timestamps import warc_date
+from archive.warc_record import WarcRecord, conversion_record
+
+CONVERSION_TYPE = "application/json"
+
+
+def conversion_for(
+    capture: Capture,
+    extraction: dict[str, Any],
+    record_id: str,
+    moment: datetime,
+    warcinfo_id: str | None,
+) -> WarcRecord:
+    assert capture.record_id is not None
+    body = {
+        "refers_to": capture.record_id,
+        "url": capture.url,
+        "capture_date": capture.warc_date,
+        "extraction": extraction,
+    }
+    block = json.dumps(body, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    return conversion_record(
+        capture.url, block, CONVERSION_TYPE, record_id, moment, warcinfo_id, capture.record_id
+    )
+
+
+def text_row(block: bytes, record_id: str, extracted: str) -> dict[str, Any]:
+    """The texts-table row for a conversion record's JSON block."""
+    body = json.loads(block)
+    ex = body["extraction"]
+    capture_date: str = body["capture_date"]
+    stamp = "".join(ch for ch in capture_date if ch.isdigit())[:14]
+    content = ex.get("text") or ""
+    return {
+        "capture_record_id": body["refers_to"],
+        "conversion_record_id": record_id,
+        "url": body["url"],
+        "surt": surt_of(body["url"]),
+        "timestamp": stamp,
+        "warc_date": capture_date,
+        "title": ex.get("title"),
+        "author": ex.get("author"),
+        "published": ex.get("date"),
+        "sitename": ex.get("sitename"),
+        "language": ex.get("language"),
+        "canonical_url": ex.get("canonical_url"),
+        "links": json.dumps(ex.get("links") or [], ensure_ascii=False),
+        "encoding": ex.get("encoding"),
+        "extractor": ex.get("extractor"),
+        "extractor_version": ex.get("extractor_version"),
+        "options": json.dumps(ex.get("options") or {}, sort_keys=True),
+        "text": content,
+        "text_digest": digest_of(content.encode("utf-8")),
+        "error": ex.get("error"),
+        "extracted": extracted,
+    }
+
+
+def extracted_date(moment: datetime) -> str:
+    return warc_date(moment)
