@@ -1,8 +1,13 @@
 """Extracted text as a WARC ``conversion`` record, and its index row (both ways).
 
-The conversion record's block is JSON: the capture it refers to and the full extraction result
-(text, metadata, extractor name, version and options, or the error). Everything in the
-``texts`` table can be rebuilt from these records alone.
+The conversion record's block is ``application/warc-fields`` with one field,
+``prov-extraction``, whose value is one line of JSON: the capture it refers to and the full
+extraction result (text, metadata, extractor name, version and options, or the error).
+Everything in the ``texts`` table can be rebuilt from these records alone.
+
+Why warc-fields and not ``application/json``: pywb and cdxj-indexer index every record that is
+not warc-fields, so a JSON conversion record would be replayed in place of the page it was
+extracted from whenever both fall in the same second.
 """
 
 from __future__ import annotations
@@ -17,7 +22,8 @@ from archive.surts import surt_of
 from archive.timestamps import warc_date
 from archive.warc_record import WarcRecord, conversion_record
 
-CONVERSION_TYPE = "application/json"
+CONVERSION_TYPE = "application/warc-fields"
+FIELD = "prov-extraction"
 
 
 def conversion_for(
@@ -34,7 +40,8 @@ def conversion_for(
         "capture_date": capture.warc_date,
         "extraction": extraction,
     }
-    block = json.dumps(body, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    line = json.dumps(body, ensure_ascii=False, sort_keys=True)  # escapes every newline
+    block = f"{FIELD}: {line}\r\n".encode()
     return conversion_record(
         capture.url, block, CONVERSION_TYPE, record_id, moment, warcinfo_id, capture.record_id
     )
@@ -42,7 +49,10 @@ def conversion_for(
 
 def text_row(block: bytes, record_id: str, extracted: str) -> dict[str, Any]:
     """The texts-table row for a conversion record's JSON block."""
-    body = json.loads(block)
+    name, _, value = block.decode("utf-8").partition(":")
+    if name != FIELD:
+        raise ValueError(f"not a prov extraction record (field {name[:40]!r})")
+    body = json.loads(value)
     ex = body["extraction"]
     capture_date: str = body["capture_date"]
     stamp = "".join(ch for ch in capture_date if ch.isdigit())[:14]

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from archive.capture import Capture
+from archive.cdxj import cdxj_path_for, write_cdxj
 from archive.content_coding import ContentCodingError, decode_content
 from archive.extraction import extract
 from archive.http_response import header_value
@@ -109,6 +110,7 @@ class TextStage:
         )
 
     def _file_closed(self, path: Path) -> None:
+        write_cdxj(cdxj_path_for(path), [])  # conversion records are not replayable: no lines
         self.archive.index.record_warc_file(
             path.name,
             self.archive.uri_for(path.name),

@@ -19,9 +19,12 @@ from tests.conftest_services import *  # noqa: F403
 REPO = Path(__file__).resolve().parent.parent
 
 # Every PROV_HOME a test writes WARCs into, with how the session-end validation judges it:
-# "full" (all checks, pywb replay included) or "no-replay" (deliberately cut responses that
-# pywb cannot replay: it serves a stored Content-Length the truncated body does not meet).
-VALIDATION_MODES = ("full", "no-replay", "unjudgeable")
+# "full" (all checks, pywb replay included); "no-replay" (deliberately cut responses that
+# pywb cannot replay: it serves a stored Content-Length the truncated body does not meet; or
+# one URL captured twice in one second with different bodies, which pywb's per-second index
+# key cannot tell apart); "unjudgeable" (chunk extensions no external tool de-chunks, checked
+# byte for byte by the tests themselves); "copy" (byte copies of files judged elsewhere).
+VALIDATION_MODES = ("full", "no-replay", "unjudgeable", "copy")
 _homes: dict[Path, str] = {}
 
 
@@ -95,3 +98,15 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             if reporter is not None:
                 reporter.write_line(verdict.output[-6000:])
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture(scope="session")
+def archived_corpus(
+    corpus_server: Any, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, list[dict[str, Any]]]:
+    """The 63 corpus pages archived once (with text extraction) for the whole session."""
+    home = tmp_path_factory.mktemp("corpus") / "prov-data"
+    urls = [corpus_server.url(page.path) for page in corpus_server.corpus_pages()]
+    result = run_prov("archive", "--json", *urls, home=home, timeout=600)
+    assert result.returncode == 0, result.stderr
+    return home, result.json()

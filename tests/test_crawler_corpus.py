@@ -7,21 +7,17 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import run_prov, warc_files
+from tests.conftest import warc_files
 from tests.servers import RawHTTPServer
 from tests.validator import validate
 from tests.wire_check import entity_body, read_records, sha1_b32
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def corpus_capture(
-    corpus_server: RawHTTPServer, tmp_path_factory: pytest.TempPathFactory
+    archived_corpus: tuple[Path, list[dict[str, Any]]],
 ) -> tuple[Path, list[dict[str, Any]]]:
-    home = tmp_path_factory.mktemp("corpus") / "prov-data"
-    urls = [corpus_server.url(page.path) for page in corpus_server.corpus_pages()]
-    result = run_prov("archive", "--json", *urls, home=home, timeout=300)
-    assert result.returncode == 0, result.stderr
-    return home, result.json()
+    return archived_corpus
 
 
 def test_every_page_captured_byte_for_byte(

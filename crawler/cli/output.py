@@ -13,7 +13,8 @@ from rich.table import Table
 
 from archive.capture import Capture
 
-stdout = Console()
+# Piped output is not folded at 80 columns: tables stay greppable.
+stdout = Console(width=None if sys.stdout.isatty() else 240)
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
 EXIT_OK = 0

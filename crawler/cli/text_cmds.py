@@ -72,7 +72,7 @@ def text(
     row = nearest(_texts_or_fail(url), stamp)
     if json_output:
         print_json(text_json(row))
-        return
+        raise typer.Exit(EXIT_SOME_FAILED if row["error"] else 0)
     for name in ("url", "timestamp", "title", "author", "published", "sitename", "language"):
         if row[name]:
             stdout.print(f"[bold]{name}:[/bold] {escape(str(row[name]))}")
