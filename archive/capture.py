@@ -29,6 +29,8 @@ class Capture:
     via: str | None = None
     method: str = "GET"
     surt: str | None = None
+    refers_to: str | None = None
+    refers_to_date: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -6,16 +6,20 @@ import base64
 from dataclasses import dataclass
 from typing import Any
 
+from archive.digests import digest_of
 from archive.exchange import Exchange
-from archive.http_response import header_value
+from archive.http_response import ResponseParser, header_value
 from archive.surts import surt_of
 from archive.timestamps import timestamp14, warc_date
 from archive.warc_record import (
+    REVISIT_IDENTICAL,
+    REVISIT_NOT_MODIFIED,
     RecordIdFactory,
     WarcRecord,
     metadata_record,
     request_record,
     response_record,
+    revisit_record,
 )
 
 
@@ -53,6 +57,42 @@ def _context_fields(exchange: Exchange) -> list[tuple[str, str]]:
     return fields
 
 
+def _text(value: bytes | None) -> str | None:
+    return value.decode("latin-1") if value else None
+
+
+def _revisit(
+    exchange: Exchange,
+    parser: ResponseParser,
+    payload_digest: str,
+    warcinfo_id: str | None,
+    new_id: RecordIdFactory,
+) -> WarcRecord | None:
+    """A revisit record when the server said 304, or sent the previous payload again."""
+    previous = exchange.previous
+    if previous is None or exchange.truncated:
+        return None
+    refers = (previous.record_id, previous.url, previous.warc_date)
+    if parser.status == 304:
+        profile, block, digest = REVISIT_NOT_MODIFIED, bytes(parser.wire), previous.payload_digest
+    elif parser.status == 200 and payload_digest == previous.payload_digest:
+        profile, digest = REVISIT_IDENTICAL, payload_digest
+        block = bytes(parser.wire[: parser.head_length])
+    else:
+        return None
+    return revisit_record(
+        exchange.url,
+        block,
+        profile,
+        digest,
+        refers,
+        new_id(),
+        exchange.started,
+        warcinfo_id,
+        exchange.peer_ip,
+    )
+
+
 def build_capture(
     exchange: Exchange, warcinfo_id: str | None, new_id: RecordIdFactory
 ) -> CaptureRecords:
@@ -72,30 +112,45 @@ def build_capture(
         "hop_path": exchange.context.get("hop-path"),
         "via": exchange.context.get("via"),
         "location": None,
+        "etag": None,
+        "last_modified": None,
+        "refers_to": None,
+        "refers_to_date": None,
     }
     records: list[WarcRecord] = []
     metadata_id = new_id()
     if exchange.has_response and parser is not None:
-        response = response_record(
-            exchange.url,
-            bytes(parser.wire),
-            parser.payload,
-            new_id(),
-            exchange.started,
-            warcinfo_id,
-            exchange.peer_ip,
-            exchange.truncated,
+        payload = parser.payload
+        payload_digest = digest_of(payload)
+        primary = _revisit(exchange, parser, payload_digest, warcinfo_id, new_id) or (
+            response_record(
+                exchange.url,
+                bytes(parser.wire),
+                payload,
+                new_id(),
+                exchange.started,
+                warcinfo_id,
+                exchange.peer_ip,
+                exchange.truncated,
+                payload_digest,
+            )
         )
-        records.append(response)
-        primary = response
+        records.append(primary)
         location = header_value(parser.headers, b"location")
         row.update(
             status=parser.status,
             mime=media_type(header_value(parser.headers, b"content-type")),
-            payload_digest=response.header("WARC-Payload-Digest"),
-            record_type="response",
-            location=location.decode("latin-1") if location else None,
+            payload_digest=primary.header("WARC-Payload-Digest"),
+            record_type=primary.warc_type,
+            location=_text(location),
+            etag=_text(header_value(parser.headers, b"etag")),
+            last_modified=_text(header_value(parser.headers, b"last-modified")),
+            refers_to=primary.header("WARC-Refers-To"),
+            refers_to_date=primary.header("WARC-Refers-To-Date"),
         )
+        if primary.warc_type == "revisit" and exchange.previous is not None:
+            row["etag"] = row["etag"] or exchange.previous.etag
+            row["last_modified"] = row["last_modified"] or exchange.previous.last_modified
     else:
         primary = metadata_record(
             exchange.url,
@@ -118,7 +173,7 @@ def build_capture(
                 exchange.peer_ip,
             )
         )
-    if primary.warc_type == "response":
+    if primary.warc_type in ("response", "revisit"):
         records.append(
             metadata_record(
                 exchange.url,

@@ -23,6 +23,18 @@ class TLSInfo:
     certificate_chain_der: list[bytes] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class PreviousCapture:
+    """The newest complete 200 capture of the same URL: what a re-capture may revisit."""
+
+    record_id: str
+    url: str
+    warc_date: str
+    payload_digest: str
+    etag: str | None = None
+    last_modified: str | None = None
+
+
 @dataclass
 class Exchange:
     url: str
@@ -37,6 +49,7 @@ class Exchange:
     duration_ms: int = 0
     via_proxy: str | None = None
     context: dict[str, str] = field(default_factory=dict)  # seed, hop path, via, crawl id
+    previous: PreviousCapture | None = None
 
     @property
     def has_response(self) -> bool:

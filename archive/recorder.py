@@ -111,7 +111,7 @@ class CaptureRecorder:
         primary = next(loc for loc in locations if loc.record_id == built.primary.record_id)
         row = built.row
         row["crawl_id"] = row["crawl_id"] or self.crawl_id
-        if built.primary.warc_type == "response":
+        if built.primary.warc_type in ("response", "revisit"):
             row.update(warc=self.uri_for(warc.name), offset=primary.offset, length=primary.length)
         else:
             row.update(warc=None, offset=None, length=None)
@@ -120,7 +120,7 @@ class CaptureRecorder:
                 cdxj_line(
                     row["url"],
                     row["timestamp"],
-                    mime=row["mime"],
+                    mime="warc/revisit" if row["record_type"] == "revisit" else row["mime"],
                     status=row["status"],
                     digest=row["payload_digest"],
                     length=primary.length,

@@ -91,6 +91,10 @@ def index_warc(stream: IO[bytes], filename: str, uri: str) -> Iterator[IndexedRe
         row.update(
             status=status,
             mime=mime,
+            etag=http.get_header("ETag") if http is not None else None,
+            last_modified=http.get_header("Last-Modified") if http is not None else None,
+            refers_to=headers.get_header("WARC-Refers-To"),
+            refers_to_date=headers.get_header("WARC-Refers-To-Date"),
             payload_digest=headers.get_header("WARC-Payload-Digest"),
             record_type=kind,
             truncated=headers.get_header("WARC-Truncated"),
@@ -104,7 +108,7 @@ def index_warc(stream: IO[bytes], filename: str, uri: str) -> Iterator[IndexedRe
         line = cdxj_line(
             url,
             row["timestamp"],
-            mime=mime,
+            mime="warc/revisit" if kind == "revisit" else mime,
             status=status,
             digest=row["payload_digest"],
             length=length,
@@ -134,6 +138,10 @@ def _base_row(url: str, moment: Any, record_id: str, crawl_id: str) -> dict[str,
         "hop_path": None,
         "via": None,
         "location": None,
+        "etag": None,
+        "last_modified": None,
+        "refers_to": None,
+        "refers_to_date": None,
     }
 
 

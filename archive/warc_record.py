@@ -114,12 +114,13 @@ def response_record(
     warcinfo_id: str | None,
     ip: str | None,
     truncated: str | None,
+    payload_digest: str | None = None,
 ) -> WarcRecord:
     headers = _common(target_uri, warcinfo_id)
     if ip:
         headers.append(("WARC-IP-Address", ip))
     headers.append(("WARC-Block-Digest", digest_of(wire)))
-    headers.append(("WARC-Payload-Digest", digest_of(payload)))
+    headers.append(("WARC-Payload-Digest", payload_digest or digest_of(payload)))
     if truncated:
         headers.append(("WARC-Truncated", truncated))
     return WarcRecord(
@@ -158,3 +159,37 @@ def conversion_record(
     headers.append(("WARC-Block-Digest", digest_of(block)))
     headers.append(("WARC-Payload-Digest", digest_of(block)))
     return WarcRecord("conversion", record_id, date, headers, block, content_type)
+
+
+REVISIT_IDENTICAL = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
+REVISIT_NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
+
+
+def revisit_record(
+    target_uri: str,
+    head: bytes,
+    profile: str,
+    payload_digest: str,
+    refers_to: tuple[str, str, str],
+    record_id: str,
+    date: datetime,
+    warcinfo_id: str | None,
+    ip: str | None,
+) -> WarcRecord:
+    """A re-capture that stores only the HTTP head: the payload is the one of REFERS_TO,
+    given as (record id, target URI, WARC-Date) of the original response."""
+    original_id, original_uri, original_date = refers_to
+    headers = _common(target_uri, warcinfo_id)
+    if ip:
+        headers.append(("WARC-IP-Address", ip))
+    headers += [
+        ("WARC-Profile", profile),
+        ("WARC-Refers-To", original_id),
+        ("WARC-Refers-To-Target-URI", original_uri),
+        ("WARC-Refers-To-Date", original_date),
+        ("WARC-Block-Digest", digest_of(head)),
+        ("WARC-Payload-Digest", payload_digest),
+    ]
+    return WarcRecord(
+        "revisit", record_id, date, headers, head, "application/http;msgtype=response"
+    )

@@ -37,6 +37,7 @@ from archive.exchange import Exchange
 from archive.recorder import CaptureRecorder
 from archive.timestamps import utcnow, warc_date
 from crawler.capture_context import capture_context
+from crawler.conditional_requests import META_KEY as PREVIOUS_KEY
 from crawler.http_connection import ConnectionPool, ExchangeFailed, PoolKey, RecordingHTTPProtocol
 from crawler.recorder_share import acquire_recorder, release_recorder
 from crawler.request_bytes import build_request_bytes
@@ -82,6 +83,7 @@ class RecordingDownloadHandler(BaseDownloadHandler):
     async def download_request(self, request: Request) -> Response:
         url = urldefrag(request.url)[0]
         exchange = Exchange(url, request.method, utcnow(), context=capture_context(request))
+        exchange.previous = request.meta.get(PREVIOUS_KEY)
         proxy = request.meta.get("proxy")
         exchange.via_proxy = _without_credentials(proxy) if proxy else None
         try:

@@ -20,6 +20,11 @@ DOWNLOAD_HANDLERS = {
     "http": "crawler.download_handler.RecordingDownloadHandler",
     "https": "crawler.download_handler.RecordingDownloadHandler",
 }
+DOWNLOADER_MIDDLEWARES = {
+    # after Scrapy's header middlewares (UserAgent 500, DefaultHeaders 400...), before download
+    "crawler.conditional_requests.ConditionalRequestMiddleware": 950,
+}
+PROV_CONDITIONAL_REQUESTS = True  # revisit records for 304s and identical payloads
 PROV_ARCHIVE_ENABLED = True
 PROV_WARC_PREFIX = "prov"
 PROV_WARC_MAX_SIZE = 1_000_000_000  # roll over to a new WARC file at this size (bytes)

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Engine, delete, insert, select, update
 
 from archive.capture import Capture
+from archive.exchange import PreviousCapture
 from archive.index.schema import captures, crawls, warc_files
 from archive.surts import surt_of
 
@@ -36,6 +37,35 @@ class CaptureIndex:
         """Forget every capture (before a rebuild from the WARC files)."""
         with self.engine.begin() as conn:
             conn.execute(delete(captures))
+
+    def previous_capture(self, url: str) -> PreviousCapture | None:
+        """Newest complete 200 capture of exactly URL (a revisit resolves to its original)."""
+        query = (
+            select(captures)
+            .where(
+                captures.c.surt == surt_of(url),
+                captures.c.url == url,
+                captures.c.status.in_((200, 304)),
+                captures.c.record_type.in_(("response", "revisit")),
+                captures.c.truncated.is_(None),
+                captures.c.payload_digest.is_not(None),
+            )
+            .order_by(captures.c.warc_date.desc(), captures.c.id.desc())
+            .limit(1)
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(query).mappings().first()
+        if row is None:
+            return None
+        original = row["refers_to"] or row["record_id"]
+        return PreviousCapture(
+            record_id=original,
+            url=row["url"],
+            warc_date=row["refers_to_date"] or row["warc_date"],
+            payload_digest=row["payload_digest"],
+            etag=row["etag"],
+            last_modified=row["last_modified"],
+        )
 
     def lookup(self, url: str) -> list[Capture]:
         """Every capture of URL (same SURT key, so http/https and www. variants), oldest first."""

@@ -40,6 +40,10 @@ captures = Table(
     Column("hop_path", String(64)),
     Column("via", Text),
     Column("location", Text),
+    Column("etag", Text),  # validators for the next conditional request
+    Column("last_modified", Text),
+    Column("refers_to", String(64)),  # revisits: record id of the original response
+    Column("refers_to_date", String(32)),
 )
 Index("ix_captures_surt_timestamp", captures.c.surt, captures.c.timestamp)
 Index("ix_captures_crawl", captures.c.crawl_id)
