@@ -12,9 +12,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlparse
+
+if TYPE_CHECKING:
+    from archive.s3_config import S3Options
 
 
 class ConfigError(ValueError):
@@ -27,6 +31,7 @@ class Config:
     store_uri: str
     database_url: str
     redis_url: str | None = None
+    s3: S3Options | None = None  # set for s3:// stores
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Config:
@@ -36,6 +41,10 @@ class Config:
         database = env.get("PROV_DATABASE_URL") or f"sqlite:///{home / 'index.sqlite'}"
         config = cls(home, store, database, env.get("PROV_REDIS_URL") or None)
         config.check()
+        if config.is_s3:
+            from archive.s3_config import S3Options
+
+            config = replace(config, s3=S3Options.from_env(store, env))
         return config
 
     def check(self) -> None:
@@ -45,14 +54,21 @@ class Config:
                 f"PROV_STORE={self.store_uri!r}: use file:///absolute/dir or s3://bucket/prefix"
             )
         if scheme == "s3":
-            raise ConfigError(
-                f"PROV_STORE={self.store_uri!r}: S3 storage is not available in this version; "
-                "use file:///absolute/dir"
-            )
+            from archive.s3_config import check_s3_uri
+
+            check_s3_uri(self.store_uri)
+
+    @property
+    def is_s3(self) -> bool:
+        return urlparse(self.store_uri).scheme == "s3"
 
     @property
     def warc_dir(self) -> Path:
-        """The directory WARC files are written to (the store itself for file:// stores)."""
+        """The directory WARC files are written to: the store itself for file:// stores, the
+        local spool ``$PROV_HOME/spool`` (files wait there until their upload is verified) for
+        s3:// stores."""
+        if self.is_s3:
+            return self.home / "spool"
         return Path(unquote(urlparse(self.store_uri).path))
 
     def ensure_dirs(self) -> None:

@@ -43,8 +43,12 @@ class CaptureRecorder:
         sync_interval: float = 0.5,
         max_pending: int = 256,
         new_id: RecordIdFactory = new_record_id,
+        on_file_closed: Callable[[Path], None] | None = None,
+        after_close: Callable[[], object] | None = None,
     ) -> None:
         self.writer = writer
+        self.on_file_closed = on_file_closed  # e.g. the S3 uploader's submit
+        self.after_close = after_close  # e.g. wait a bounded time for pending uploads
         self.index = index
         self.uri_for = uri_for
         self.crawl_id = crawl_id
@@ -74,6 +78,8 @@ class CaptureRecorder:
     def close(self) -> None:
         self._queue.put(_STOP)
         self._thread.join()
+        if self.after_close is not None:
+            self.after_close()
         if self._fatal is not None:
             raise RuntimeError(f"capture recorder failed: {self._fatal}") from self._fatal
 
@@ -176,6 +182,8 @@ class CaptureRecorder:
             warc_date(utcnow()),
             "closed",
         )
+        if self.on_file_closed is not None:
+            self.on_file_closed(path)
 
     def _close_writer(self) -> None:
         try:

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from archive.config import Config
 from archive.index.captures import CaptureIndex
 from archive.index.database import open_engine
 from archive.recovery import RepairedFile, repair_open_files
-from archive.store import LocalStore, Store
+from archive.store import Store, open_store
+
+if TYPE_CHECKING:
+    from archive.uploader import Uploader
 
 
 @dataclass
@@ -18,6 +22,7 @@ class Archive:
     index: CaptureIndex
     store: Store
     repaired: list[RepairedFile] = field(default_factory=list)
+    uploader: Uploader | None = None  # S3 stores: uploads spool files in the background
 
     def uri_for(self, name: str) -> str:
         """Storage URI of a WARC file by name."""
@@ -28,12 +33,18 @@ class Archive:
         return self.config.warc_dir
 
 
-def open_archive(config: Config, *, repair: bool = True) -> Archive:
-    """Create directories and tables as needed, and repair WARCs left open by dead processes."""
+def open_archive(config: Config, *, repair: bool = True, upload: bool = True) -> Archive:
+    """Create directories and tables as needed, and repair WARCs left open by dead processes.
+
+    With an S3 store (and UPLOAD), WARCs still waiting in the spool start going up in the
+    background (see :mod:`archive.uploader`).
+    """
     config.ensure_dirs()
-    archive = Archive(
-        config, CaptureIndex(open_engine(config.database_url)), LocalStore(config.warc_dir)
-    )
+    archive = Archive(config, CaptureIndex(open_engine(config.database_url)), open_store(config))
     if repair:
         archive.repaired = repair_open_files(archive.warc_dir, archive.index, archive.uri_for)
+    if upload and config.s3 is not None:
+        from archive.uploader import start_uploads
+
+        archive.uploader = start_uploads(archive)
     return archive

@@ -1,7 +1,7 @@
 """Where WARC files live, behind one small protocol chosen by URI scheme (pywb's layered lookup:
 index row -> (file, offset, length) -> one ranged read of one record).
 
-``file://`` is :class:`LocalStore`; ``s3://`` is added by the S3 storage backend.
+``file://`` is :class:`LocalStore`; ``s3://`` is :class:`archive.s3_store.S3Store`.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import IO, Protocol
 from urllib.parse import unquote, urlparse
 
+from archive.config import Config
 from archive.warc_file import OPEN_SUFFIX
 
 
@@ -76,3 +77,13 @@ class LocalStore:
     def list_files(self) -> Iterator[StoredFile]:
         for path in sorted(self.directory.glob("*.warc.gz")):
             yield StoredFile(path.name, path.as_uri(), path.stat().st_size)
+
+
+def open_store(config: Config) -> Store:
+    """The store PROV_STORE names, chosen by URI scheme (``file://`` or ``s3://``)."""
+    if config.s3 is not None:
+        from archive.s3_store import S3Store  # boto3 loads only for S3 stores
+
+        return S3Store(config.s3, config.warc_dir)
+    return LocalStore(config.warc_dir)
+

@@ -65,10 +65,14 @@ def _start_recorder(crawler: Crawler) -> CaptureRecorder:
     )
     if crawler.stats is not None:
         crawler.stats.set_value("prov/crawl_id", crawl_id)
+    uploader = archive.uploader
+    drain_timeout = archive.config.s3.drain_timeout if archive.config.s3 else 0.0
     return CaptureRecorder(
         writer,
         archive.index,
         uri_for=archive.uri_for,
         crawl_id=crawl_id,
         sync_interval=settings.getfloat("PROV_INDEX_SYNC_INTERVAL", 0.5),
+        on_file_closed=uploader.submit if uploader else None,  # S3: upload off the reactor
+        after_close=(lambda: uploader.drain(drain_timeout)) if uploader else None,
     ).start()

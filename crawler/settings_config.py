@@ -11,6 +11,7 @@ import scrapy
 import twisted
 
 from archive.config import Config
+from archive.s3_config import OPTION_NAMES as S3_OPTIONS
 from crawler import __version__
 
 
@@ -18,7 +19,7 @@ def config_from_settings(settings: Any) -> Config:
     """Environment first, then PROV_HOME / PROV_STORE / PROV_DATABASE_URL settings on top."""
     env = {
         key: str(settings.get(key))
-        for key in ("PROV_HOME", "PROV_STORE", "PROV_DATABASE_URL", "PROV_REDIS_URL")
+        for key in ("PROV_HOME", "PROV_STORE", "PROV_DATABASE_URL", "PROV_REDIS_URL", *S3_OPTIONS)
         if settings.get(key)
     }
     return Config.from_env({**os.environ, **env})

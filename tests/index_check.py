@@ -28,4 +28,5 @@ def check_row_points_at_its_record(row: dict[str, Any]) -> None:
     raw = gzip.decompress(member).partition(b"\r\n\r\n")[2]
     block = raw[: int(record.rec_headers.get_header("Content-Length"))]
     assert sha1_b32(block) == record.rec_headers.get_header("WARC-Block-Digest")
-    assert sha1_b32(entity_body(block)) == row["payload_digest"]
+    if row["record_type"] != "revisit":  # a revisit's block is the head only
+        assert sha1_b32(entity_body(block)) == row["payload_digest"]

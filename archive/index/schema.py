@@ -101,3 +101,21 @@ texts = Table(
 )
 Index("ix_texts_capture", texts.c.capture_record_id)
 Index("ix_texts_surt_timestamp", texts.c.surt, texts.c.timestamp)
+
+audits = Table(
+    "audits",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("started", String(32), nullable=False),
+    Column("finished", String(32)),
+    Column("scope", Text, nullable=False),  # "all", or the WARC names audited
+    Column("result", String(16), nullable=False),  # ok | problems | error
+    Column("files", Integer),
+    Column("records", BigInteger),
+    Column("rows", BigInteger),  # index rows (captures, texts) checked
+    Column("bytes", BigInteger),
+    Column("missing", Integer),
+    Column("corrupt", Integer),
+    Column("problems", Integer),
+    Column("details", Text),  # JSON: the problems found (first 1000)
+)

@@ -7,6 +7,8 @@ import typer
 from crawler.cli.archive_cmd import archive
 from crawler.cli.lookup_cmd import lookup
 from crawler.cli.text_cmds import diff, reextract, reindex, search, text
+from crawler.cli.upload_cmd import upload
+from crawler.cli.verify_cmd import verify
 
 app = typer.Typer(
     name="prov",
@@ -22,6 +24,8 @@ app.command()(search)
 app.command()(diff)
 app.command()(reextract)
 app.command()(reindex)
+app.command()(verify)
+app.command()(upload)
 
 
 def main() -> None:

@@ -23,6 +23,7 @@ from crawler.cli.output import (
     stderr,
     stdout,
 )
+from crawler.cli.upload_cmd import finish_uploads
 
 TABLE_LIMIT = 100  # larger runs print only the summary (use --json or prov lookup)
 
@@ -113,8 +114,11 @@ def archive(
             check_url(proxy)
         except BadURL as exc:
             fail(f"--proxy: {exc}")
-    archive_ = open_configured_archive()
+    archive_ = open_configured_archive(preflight=True)
     overrides: dict[str, object] = {}
+    if archive_.uploader is not None:  # S3: uploads go on during the crawl and the text stage,
+        archive_.uploader.hold_spool = True  # which reads the spool; finish_uploads waits
+        overrides["PROV_S3_DRAIN_TIMEOUT"] = "0"
     if no_robots:
         overrides["ROBOTSTXT_OBEY"] = False
     if timeout is not None:
@@ -142,6 +146,7 @@ def archive(
         )
     if not no_text:
         _extract_texts(archive_, outcome.captures)
+    finish_uploads(archive_)  # S3: wait a bounded time, say what stays pending
     failures = {
         seed: why
         for seed in seeds

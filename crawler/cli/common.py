@@ -4,17 +4,26 @@ from __future__ import annotations
 
 from archive.config import Config, ConfigError
 from archive.index.database import DatabaseURLError
+from archive.s3_store import S3Store
 from archive.session import Archive, open_archive
 from crawler.cli.output import fail, stderr
 
 
-def open_configured_archive() -> Archive:
+def open_configured_archive(*, upload: bool = True, preflight: bool = False) -> Archive:
+    """The archive PROV_* names. UPLOAD: pending S3 uploads resume in the background.
+    PREFLIGHT: an S3 bucket that cannot work (missing, refused, no Object Lock) is exit 2."""
     try:
-        archive = open_archive(Config.from_env())
+        config = Config.from_env()
+        warning = None
+        if preflight and config.s3 is not None:  # before anything is written
+            warning = S3Store(config.s3, config.warc_dir).preflight()
+        archive = open_archive(config, upload=upload)
     except (ConfigError, DatabaseURLError) as exc:
         fail(str(exc))
     except OSError as exc:
         fail(f"cannot open the archive: {exc}")
+    if warning:
+        stderr.print(f"prov: warning: {warning}", markup=False)
     for repaired in archive.repaired:
         stderr.print(
             f"prov: repaired {repaired.path.name} left open by an interrupted run "

@@ -18,6 +18,7 @@ from archive.timestamps import parse_timestamp, timestamp14
 from archive.urls import BadURL, check_url
 from crawler.cli.common import open_configured_archive
 from crawler.cli.output import EXIT_SOME_FAILED, fail, print_json, stderr, stdout
+from crawler.cli.upload_cmd import finish_uploads
 
 JsonOption = Annotated[bool, typer.Option("--json", help="machine-readable output")]
 
@@ -163,6 +164,7 @@ def reextract(
     archive = open_configured_archive()
     captures = archive.index.lookup(_url(url)) if url else list(archive.index.all_captures())
     rows = TextStage(archive).run(captures)
+    finish_uploads(archive)  # S3: the new text WARCs go up now (or wait in the spool)
     failed = [row for row in rows if row["error"]]
     if json_output:
         print_json([text_json(row) for row in rows])

@@ -1,0 +1,137 @@
+"""One contract, every store: the local directory and S3 (a real SeaweedFS) behave alike."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from archive.config import Config
+from archive.exchange import Exchange
+from archive.http_response import ResponseParser
+from archive.record_loader import load_record
+from archive.recorder import CaptureRecorder
+from archive.s3_store import S3Store
+from archive.session import Archive, open_archive
+from archive.store import Store, StoreError
+from archive.warc_file import WarcWriter
+from tests.conftest_s3 import S3Server
+
+BODY = b"<html><body>" + random.Random(5).randbytes(6000) + b"</body></html>"  # incompressible
+
+
+def _exchange(n: int) -> Exchange:
+    wire = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n" % len(BODY)
+    parser = ResponseParser()
+    parser.feed(wire + BODY)
+    exchange = Exchange(f"http://contract.test/{n}", "GET", datetime.now(UTC))
+    exchange.request_bytes = f"GET /{n} HTTP/1.1\r\nHost: contract.test\r\n\r\n".encode()
+    exchange.parser = parser
+    exchange.peer_ip = "127.0.0.1"
+    return exchange
+
+
+@dataclass
+class Case:
+    archive: Archive
+    rows: list[dict[str, Any]]
+    files: dict[str, bytes]  # name -> the bytes written
+
+    @property
+    def store(self) -> Store:
+        return self.archive.store
+
+
+def _write(archive: Archive, count: int) -> dict[str, bytes]:
+    writer = WarcWriter(archive.warc_dir, max_file_size=15_000)
+    recorder = CaptureRecorder(
+        writer,
+        archive.index,
+        uri_for=archive.uri_for,
+        crawl_id="contract",
+        on_file_closed=archive.uploader.submit if archive.uploader else None,
+    ).start()
+    for n in range(count):
+        recorder.record(_exchange(n))
+    recorder.close()
+    return {p.name: p.read_bytes() for p in archive.warc_dir.glob("*.warc.gz")}
+
+
+@pytest.fixture(params=["local", "s3"])
+def case(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Case]:
+    env = {"PROV_HOME": str(tmp_path / "home")}
+    if request.param == "s3":
+        server: S3Server = request.getfixturevalue("s3_server")
+        bucket: str = request.getfixturevalue("s3_bucket")
+        for name, value in server.env().items():
+            monkeypatch.setenv(name, value)
+        env["PROV_STORE"] = f"s3://{bucket}/contract-{uuid.uuid4().hex[:8]}"
+    archive = open_archive(Config.from_env(env))
+    files = _write(archive, 6)
+    if archive.uploader is not None:
+        assert archive.uploader.drain(30), archive.uploader.last_error
+    rows = [c.to_json() for c in archive.index.all_captures()]
+    yield Case(archive, rows, files)
+    if archive.uploader is not None:
+        archive.uploader.stop()
+
+
+def test_files_are_listed_with_their_size(case: Case) -> None:
+    listed = {f.name: f for f in case.store.list_files()}
+    assert set(listed) == set(case.files) and len(listed) >= 2
+    for name, data in case.files.items():
+        assert listed[name].size == len(data)
+        assert listed[name].uri == case.store.uri_for(name)
+
+
+def test_index_rows_hold_the_final_uri_and_read_back_by_range(case: Case) -> None:
+    assert len(case.rows) == 6
+    for row in case.rows:
+        name = row["warc"].rsplit("/", 1)[-1]
+        assert row["warc"] == case.store.uri_for(name)
+        member = case.store.read_range(row["warc"], row["offset"], row["length"])
+        assert member == case.files[name][row["offset"] : row["offset"] + row["length"]]
+        record = load_record(case.store, row["warc"], row["offset"], row["length"])
+        assert record.header("WARC-Record-ID") == row["record_id"]
+        assert record.http_response().payload == BODY
+
+
+def test_whole_files_stream_back_byte_for_byte(case: Case) -> None:
+    for name, data in case.files.items():
+        with case.store.open_file(case.store.uri_for(name)) as stream:
+            assert stream.read() == data
+
+
+def test_missing_objects_and_ranges_raise_store_error(case: Case) -> None:
+    uri = case.store.uri_for("prov-nothing-here.warc.gz")
+    with pytest.raises(StoreError):
+        case.store.read_range(uri, 0, 10)
+    with pytest.raises(StoreError):
+        case.store.open_file(uri)
+    name, data = next(iter(case.files.items()))
+    with pytest.raises(StoreError):
+        case.store.read_range(case.store.uri_for(name), len(data) - 5, 10)
+
+
+def test_s3_reads_one_record_with_one_ranged_get(case: Case) -> None:
+    store = case.store
+    if not isinstance(store, S3Store):
+        pytest.skip("S3 only")
+    assert not store.spool_files(), "verified uploads leave the spool"
+    calls: list[dict[str, Any]] = []
+    store.client.meta.events.register(
+        "provide-client-params.s3.GetObject", lambda params, **_: calls.append(dict(params))
+    )
+    row = case.rows[3]
+    store.read_range(row["warc"], row["offset"], row["length"])
+    assert len(calls) == 1
+    end = row["offset"] + row["length"] - 1
+    assert calls[0]["Range"] == f"bytes={row['offset']}-{end}"
