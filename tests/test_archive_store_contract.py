@@ -121,10 +121,10 @@ def test_missing_objects_and_ranges_raise_store_error(case: Case) -> None:
         case.store.read_range(case.store.uri_for(name), len(data) - 5, 10)
 
 
+@pytest.mark.parametrize("case", ["s3"], indirect=True)
 def test_s3_reads_one_record_with_one_ranged_get(case: Case) -> None:
     store = case.store
-    if not isinstance(store, S3Store):
-        pytest.skip("S3 only")
+    assert isinstance(store, S3Store)
     assert not store.spool_files(), "verified uploads leave the spool"
     calls: list[dict[str, Any]] = []
     store.client.meta.events.register(
