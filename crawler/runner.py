@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from scrapy import Spider
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
@@ -62,15 +63,15 @@ def proxy_environment(proxy: str | None) -> Iterator[None]:
                 os.environ[name] = value
 
 
-def run_archive(
-    urls: list[str],
+def run_spider(
+    spider_class: type[Spider],
     config: Config,
+    spider_args: dict[str, Any],
     *,
-    requisites: bool = False,
     proxy: str | None = None,
     overrides: dict[str, Any] | None = None,
-    progress: ProgressCallback | None = None,
 ) -> CrawlOutcome:
+    """Run one spider to its end in this process; the captures come from the index."""
     crawl_id = uuid.uuid4().hex[:16]
     settings = load_settings(
         {
@@ -85,8 +86,8 @@ def run_archive(
     with proxy_environment(proxy):
         settings.set("LOG_INSTALL_ROOT_HANDLER", False, "cmdline")
         process = CrawlerProcess(settings)
-        crawler = process.create_crawler(ArchiveSpider)
-        process.crawl(crawler, urls=urls, requisites=requisites, progress=progress)
+        crawler = process.create_crawler(spider_class)
+        process.crawl(crawler, **spider_args)
         process.start()
     spider = crawler.spider
     seed_errors: dict[str, str] = dict(getattr(spider, "seed_errors", {}))
@@ -99,3 +100,16 @@ def run_archive(
         list(stats.get("prov/write_errors", [])),
         stats,
     )
+
+
+def run_archive(
+    urls: list[str],
+    config: Config,
+    *,
+    requisites: bool = False,
+    proxy: str | None = None,
+    overrides: dict[str, Any] | None = None,
+    progress: ProgressCallback | None = None,
+) -> CrawlOutcome:
+    args = {"urls": urls, "requisites": requisites, "progress": progress}
+    return run_spider(ArchiveSpider, config, args, proxy=proxy, overrides=overrides)

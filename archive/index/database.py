@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
+from archive.index import citation_tables  # noqa: F401  (its tables join the metadata)
 from archive.index.schema import metadata
 
 

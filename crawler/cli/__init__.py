@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from crawler.cli.archive_cmd import archive
+from crawler.cli.crawl_cmds import crawl, sources
 from crawler.cli.lookup_cmd import lookup
 from crawler.cli.text_cmds import diff, reextract, reindex, search, text
 from crawler.cli.upload_cmd import upload
@@ -19,6 +20,8 @@ app = typer.Typer(
 )
 app.command()(archive)
 app.command()(lookup)
+app.command()(crawl)
+app.command()(sources)
 app.command()(text)
 app.command()(search)
 app.command()(diff)

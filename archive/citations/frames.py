@@ -1,0 +1,368 @@
+"""Reporting frames: the words that attribute a statement ("X said", "according to X", ...).
+
+Used by ``attributions``; see its docstring for the sentence shapes recognised.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from archive.citations.quotes import Quote
+from archive.citations.sentences import Span
+from archive.citations.tokens import word_set
+
+__all__ = ["Frame", "find_frames", "speaker_after", "speaker_before", "tag_sentence"]
+
+_VERBS = (
+    "said|says|say|told|tells|added|adds|stated|states|declared|announced|warned|claimed|claims|"
+    "insisted|noted|notes|explained|argued|wrote|writes|reported|reports|confirmed|denied|"
+    "acknowledged|admitted|asserted|stressed|emphasi[sz]ed|alleged|quipped|tweeted|vowed|"
+    "predicted|estimated|concluded|suggested|recalled|replied|responded|testified|urged|"
+    "cautioned|maintained|contended|commented|observed|revealed"
+)
+_AUX = (
+    r"(?:(?:has|have|had|also|later|previously|earlier|further|then|again|would|long|not|never|"
+    r"once|[a-z]+ly)\s+)*"
+)
+_FRAME = re.compile(
+    rf"(?<![\w-])(?:(?P<aux>{_AUX})(?P<verb>{_VERBS})"
+    r"|(?P<according>[Aa]ccording to)|(?P<saying>saying)"
+    r"|(?P<cited>quoted|cited)(?=[^.]{1,80}?\bas saying\b))(?![\w-])"
+)
+_PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|be|is|are)\s+$")
+_BY_AFTER = re.compile(r"\s+by\b")
+_ADJECTIVE_BEFORE = re.compile(
+    r"(?:\b(?:the|a|an|his|her|its|their|this|no|any|some|un)|\w['’]s)\s+$", re.IGNORECASE
+)
+_AS_SAYING = re.compile(r"\bas saying\b")
+_THAT = re.compile(r"(?<!\w)that(?!\w)")
+_WHO = re.compile(r"^(?P<np>[^,]+?),\s+(?:who|which|whose|where)\b")
+_CUT_AFTER = re.compile(
+    r"[,;:.(—–]|\s(?:in|on|at|during|after|before|when|while|from|via|last|this|as|and)\s"
+)
+_OPENERS = re.compile(
+    r"^(?:but|and|so|yet|still|however|meanwhile|earlier|later|now)\b[\s,]*", re.IGNORECASE
+)
+_LOWER_SPEAKERS = word_set(
+    "he she they it we i officials police analysts experts sources authorities witnesses "
+    "residents prosecutors investigators scientists researchers critics lawmakers the a an his "
+    "her their its one another some many local state federal senior top military government "
+    "company ministry spokesman spokeswoman"
+)
+_SUBORDINATORS = word_set(
+    "although while when if because as since after before though despite once unless until "
+    "whether where in on at for during to from by with under over like unlike amid among within "
+    "without"
+)
+_APPOSITIVE = re.compile(r"^\s*(?:a|an|the|his|her|its|their|[A-Z][\w.\-]*)\b[^,]*,?\s*$")
+_JOINERS = re.compile(
+    r"(?<![\w-])(?:after|before|when|while|because|since|than|and|but|that|which|who|where|if|"
+    r"as|so|until|unless|by)(?![\w-])"
+)
+_BAD_ENDINGS = word_set("of for to in on at and or but that with by from as the a an")
+_FINITE = word_set("is are was were been be has have had")
+_TAKES_OBJECT = frozenset({"told", "tells", "warned", "urged"})
+# verbs that report speech without "that": "Sasse said the charges are overdue"
+_BARE_CLAUSE_VERBS = word_set(
+    "said says told tells added adds warned wrote writes reported reports noted notes stated "
+    "claimed claims insisted argued predicted estimated confirmed acknowledged admitted alleged"
+)
+_NOT_CLAUSE_START = word_set(
+    "before after in on at for with to from by about during into over against of"
+)
+_SHORT_LEAD_WORDS = 6  # "Many of the prisons, she said, are ..." : the statement is the sentence
+_CLAUSE_START = re.compile(
+    r"\s+(?=(?:the|a|an|he|she|it|they|there|no|his|her|its|their|we|i|this|these|those|some|"
+    r"all|many|most|russia|ukraine|[A-ZА-ЯЁ0-9])\b)"
+)
+_MODIFIERS = re.compile(
+    r"^(?:,?\s+(?:on|in|at|during|via|to|late|early|last|this|earlier|later|yesterday|today|"
+    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b(?:\s+(?:a|an|the|his|her|its|"
+    r"their|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|morning|afternoon|"
+    r"evening|night|week|month|year|statement|interview|televised|news|press|briefing|"
+    r"conference|address|post|speech|with\s+(?:the\s+)?[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*)*)"
+    r"\b)*)*"
+)
+_MIN_CLAUSE_WORDS = 4
+_MAX_BEFORE_THAT = 10
+_MAX_SPEAKER_WORDS = 16
+_MAX_SUBJECT_WORDS = 6
+_CAPITALISED_RUN = re.compile(r"(?:(?!(?:The|A|An)\b)[A-Z][\w’'.\-]*\s+)+")
+_SUBJECTS = frozenset(["he", "she", "they", "it", "we", "i", "you", "there"])
+_SOURCE_END = re.compile(r"[,;.](?=\s|$)")
+
+
+def _complementizer(after: str) -> re.Match[str] | None:
+    """The "that" opening the reported clause after a verb ("told the RIA agency that")."""
+    that = _THAT.search(after, 0, min(len(after), 120))
+    if that is None:
+        return None
+    between = after[: that.start()]
+    if any(mark in between for mark in ',;:“"«') or len(between.split()) > _MAX_BEFORE_THAT:
+        return None
+    if any(word.casefold() in _SUBJECTS for word in between.split()):
+        return None  # "he said he pressed his team to triple that figure"
+    return that
+
+
+def _interjected(text: str, group: Span, lead_end: int, frame_end: int) -> bool:
+    """Whether the frame interrupts the statement: "Many of the prisons, she said, are ..."."""
+    lead_words = len(text[group[0] : lead_end].split())
+    rest = text[frame_end : group[1]]
+    comma = rest.find(",")
+    tail = rest[comma + 1 :] if comma >= 0 else ""
+    return lead_words < _SHORT_LEAD_WORDS and len(tail.split()) >= _MIN_CLAUSE_WORDS
+
+
+def _valid_speaker(value: str) -> str | None:
+    words = value.split()
+    if not 1 <= len(words) <= _MAX_SPEAKER_WORDS or any(mark in value for mark in '“”"«»„'):
+        return None
+    first = words[0]
+    if not (first[:1].isupper() or first.casefold() in _LOWER_SPEAKERS):
+        return None
+    if first.casefold() in _SUBORDINATORS:
+        return None
+    comma = value.find(",")
+    if comma >= 0 and not _APPOSITIVE.match(value[comma + 1 :]):
+        return None
+    if words[-1].casefold() in _BAD_ENDINGS or re.search(r"\b(?:that|which)\b", value):
+        return None
+    if any(word in _FINITE for word in words):
+        return None  # "The plan was first reported": a clause, not a noun phrase
+    return value
+
+
+def _last_clause(pre: str) -> str:
+    """``pre`` from after its last clause-joining word ("... a week after Bloomberg")."""
+    cut = 0
+    for match in _JOINERS.finditer(pre):
+        before = pre[: match.start()].rstrip()
+        if match.group(0) == "and" and before[-1:].isalpha() and before.split()[-1][:1].isupper():
+            continue  # "Tova Noel and Michael Thomas said"
+        cut = match.end()
+    return pre[cut:].strip()
+
+
+def speaker_before(text: str, lo: int, frame: Frame) -> str | None:
+    """The speaker written just before the frame's verb: the longest valid comma-suffix.
+
+    "In a letter, Zippy Duvall, the president of the Farm Bureau, said" gives "Zippy Duvall,
+    the president of the Farm Bureau"; "who ..." clauses are cut.
+    """
+    pre = _OPENERS.sub("", text[lo : frame.start].strip(' \t\n,;:—–-”"»'))
+    who = _WHO.match(pre)
+    if who:
+        pre = who.group("np").strip()
+    pre = _last_clause(pre)
+    best: str | None = None
+    for index in range(len(pre) - 1, -2, -1):
+        if index == -1 or pre[index] == ",":
+            chunk = _OPENERS.sub("", pre[index + 1 :].strip())
+            if chunk and _valid_speaker(chunk):
+                best = chunk
+    return best
+
+
+def speaker_after(text: str, frame: Frame, end: int) -> str | None:
+    """The speaker written just after the verb: ``“...,” said Lotfi Azzouz, director of ...``."""
+    after = text[frame.end : end].strip()
+    cut = _CUT_AFTER.search(after)
+    return _valid_speaker(after[: cut.start()].strip() if cut else after)
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """A reporting frame: ``text[start:end]`` is its words (auxiliaries included)."""
+
+    start: int
+    end: int
+    kind: str  # "verb" | "according" | "saying" | "cited"
+    verb: str
+
+    def quote_speaker(self, text: str, group: Span, after_quote: int | None) -> str | None:
+        """The speaker of quotations around this frame."""
+        if self.kind == "according":
+            return speaker_after(text, self, group[1])
+        if self.kind == "cited":
+            return self._cited_speaker(text, group)
+        if self.kind == "saying":
+            return self._subject(text, group)
+        if after_quote is not None:
+            gap = text[after_quote : self.start].strip(" \t\n,;:—–-")
+            if not gap:
+                return speaker_after(text, self, group[1])
+            return speaker_before(text, after_quote, self)
+        return speaker_before(text, group[0], self)
+
+    def _subject(self, text: str, group: Span) -> str | None:
+        """The subject of the sentence: its first comma chunk, or its leading capitalised run."""
+        head = _OPENERS.sub("", text[group[0] : self.start].strip())
+        comma = head.find(",")
+        first = head[: comma if comma > 0 else len(head)].strip()
+        if len(first.split()) <= _MAX_SUBJECT_WORDS and _valid_speaker(first):
+            return first
+        run = _CAPITALISED_RUN.match(head)
+        return _valid_speaker(run.group(0).strip()) if run else None
+
+    def _cited_speaker(self, text: str, group: Span) -> str | None:
+        as_saying = _AS_SAYING.search(text, self.end, group[1])
+        if as_saying is None:
+            return None
+        return _valid_speaker(text[self.end : as_saying.start()].strip())
+
+    def reported(self, text: str, group: Span) -> tuple[Span, str, str] | None:
+        """(statement span, speaker, kind) of reported speech around this frame, if any."""
+        if self.kind == "according":
+            return self._according(text, group)
+        if self.kind == "cited":
+            return self._cited(text, group)
+        if self.kind == "saying":
+            subject = self._subject(text, group)
+            if subject is None:
+                return None
+            return self._clause_after(text, self.end, group), subject, "reported"
+        return self._said(text, group)
+
+    def _according(self, text: str, group: Span) -> tuple[Span, str, str] | None:
+        lead = _OPENERS.sub("", text[group[0] : self.start].strip())
+        tail_end = _SOURCE_END.search(text, self.end, group[1])
+        source_end = tail_end.start() if tail_end else group[1]
+        speaker = text[self.end : source_end].strip()
+        if not speaker or len(speaker.split()) > 14:
+            return None
+        if not lead:
+            return (source_end, group[1]), speaker, "according_to"
+        if _interjected(text, group, self.start, source_end):
+            return group, speaker, "according_to"
+        return (group[0], self.start), speaker, "according_to"
+
+    def _cited(self, text: str, group: Span) -> tuple[Span, str, str] | None:
+        speaker = self._cited_speaker(text, group)
+        as_saying = _AS_SAYING.search(text, self.end, group[1])
+        if speaker is None or as_saying is None:
+            return None
+        statement = self._clause_after(text, as_saying.end(), group)
+        if len(text[statement[0] : statement[1]].split()) >= _MIN_CLAUSE_WORDS:
+            return statement, speaker, "reported"
+        comma = text.rfind(",", group[0], self.start)
+        return ((group[0], comma), speaker, "reported") if comma > group[0] else None
+
+    def _clause_after(self, text: str, position: int, group: Span) -> Span:
+        after = text[position : group[1]]
+        modifiers = _MODIFIERS.match(after)
+        skip = modifiers.end() if modifiers else 0
+        that = _complementizer(after)
+        if that is not None:
+            return position + that.end(), group[1]
+        return position + skip, group[1]
+
+    def _said(self, text: str, group: Span) -> tuple[Span, str, str] | None:
+        inverted = self._said_inverted(text, group)
+        if inverted is not None:
+            return inverted
+        after = text[self.end : group[1]]
+        modifiers = _MODIFIERS.match(after)
+        rest = after[modifiers.end() if modifiers else 0 :]
+        that = _complementizer(after)
+        first_after = after.split()[0].casefold() if after.split() else ""
+        clause_follows = that is not None or (
+            len(rest.split()) >= _MIN_CLAUSE_WORDS
+            and not rest.lstrip().startswith(",")
+            and first_after not in _NOT_CLAUSE_START  # "reported in a long feature on ..."
+        )
+        if not clause_follows:  # "STATEMENT, SPEAKER said (on Tuesday)(, ...)"
+            return self._said_after_statement(text, group)
+        speaker = speaker_before(text, group[0], self)
+        if speaker is None:
+            return None
+        if that is not None:
+            return (self.end + that.end(), group[1]), speaker, "reported"
+        if self.verb not in _BARE_CLAUSE_VERBS:
+            return None
+        start = self.end + (modifiers.end() if modifiers else 0)
+        if self.verb in _TAKES_OBJECT:
+            clause = _CLAUSE_START.search(text, start + 1, group[1])
+            if clause is None:
+                return None
+            start = clause.end()
+        first_word = text[start : start + 20].split()[:1]
+        if not first_word or first_word[0].casefold() in _NOT_CLAUSE_START:
+            return None
+        return (start, group[1]), speaker, "reported"
+
+    def _said_inverted(self, text: str, group: Span) -> tuple[Span, str, str] | None:
+        """``STATEMENT, said X`` (or, with a short lead, ``This system, says X, ... helps``)."""
+        lead = text[group[0] : self.start].rstrip()
+        if not lead.endswith(","):
+            return None
+        speaker = speaker_after(text, self, group[1])
+        if speaker is None:
+            return None
+        comma = group[0] + len(lead) - 1
+        if len(text[group[0] : comma].split()) < _SHORT_LEAD_WORDS:
+            return group, speaker, "reported"
+        return (group[0], comma), speaker, "reported"
+
+    def _said_after_statement(self, text: str, group: Span) -> tuple[Span, str, str] | None:
+        position = self.start
+        while True:
+            comma = text.rfind(",", group[0], position)
+            if comma <= group[0]:
+                return None
+            speaker = speaker_before(text, comma + 1, self)
+            if speaker is not None:
+                statement_end = comma
+                who = text.rfind(",", group[0], comma)
+                if re.match(r",\s+(?:who|which|whose)\b", text[comma : comma + 10]) and who > 0:
+                    statement_end = who
+                if _interjected(text, group, statement_end, self.end):
+                    return group, speaker, "reported"
+                return (group[0], statement_end), speaker, "reported"
+            position = comma
+
+
+def find_frames(text: str, group: Span, quotes: list[Quote]) -> list[Frame]:
+    """Reporting frames of a sentence group, outside its quotations, in order."""
+    frames: list[Frame] = []
+    for match in _FRAME.finditer(text, group[0], group[1]):
+        if any(q.mark_start <= match.start() < q.mark_end for q in quotes):
+            continue
+        if match.group("verb"):
+            before = text[max(group[0], match.start() - 20) : match.start()]
+            if (
+                _PASSIVE_BEFORE.search(before)
+                or _ADJECTIVE_BEFORE.search(before)
+                or _BY_AFTER.match(text, match.end())
+            ):
+                continue  # "was reported", "revealed by", "Epstein's alleged": no speaker
+            frames.append(Frame(match.start(), match.end(), "verb", match.group("verb")))
+        elif match.group("according"):
+            frames.append(Frame(match.start(), match.end(), "according", "according to"))
+        elif match.group("saying"):
+            frames.append(Frame(match.start(), match.end(), "saying", "saying"))
+        else:
+            frames.append(Frame(match.start(), match.end(), "cited", match.group("cited")))
+    return frames
+
+
+def tag_sentence(text: str, group: Span, quotes: list[Quote]) -> tuple[Frame, str] | None:
+    """A sentence that only names who spoke the quotation before it, and that speaker.
+
+    "“... on the Chinese part?” He Jianxiong, the former director, said at a Nov. 6 event."
+    (the question mark ended the quotation's sentence).
+    """
+    frames = find_frames(text, group, quotes)
+    if not frames or frames[0].kind != "verb":
+        return None
+    frame = frames[0]
+    speaker = speaker_before(text, group[0], frame)
+    lead = text[group[0] : frame.start].strip(" \t\n,")
+    if speaker is None or lead != speaker:
+        return None
+    rest = text[frame.end : group[1]].strip(" \t\n.")
+    first = rest.split()[0].casefold() if rest else ""
+    if _complementizer(rest) is None and (not first or first in _NOT_CLAUSE_START):
+        return frame, speaker
+    return None

@@ -1,0 +1,50 @@
+"""Tables of the citation graph: who cites what (edges) and which passage backs which claim."""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, Float, Index, Integer, String, Table, Text
+
+from archive.index.schema import metadata
+
+citation_edges = Table(
+    "citation_edges",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("crawl_id", String(64), nullable=False),
+    Column("article_url", Text, nullable=False),  # the citing page
+    Column("cited_url", Text, nullable=False),
+    Column("found_by", String(16), nullable=False),  # "link" or "name"
+    Column("depth", Integer, nullable=False),
+    Column("anchor", Text),
+    Column("sentence", Text),
+    Column("source_id", String(64)),  # registry id for sources found by name
+    Column("source_name", Text),
+    Column("confidence", Float),
+    Column("reason", Text),
+    Column("created", String(32), nullable=False),
+)
+Index("ix_citation_edges_article", citation_edges.c.article_url, citation_edges.c.crawl_id)
+
+claims = Table(
+    "claims",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("crawl_id", String(64), nullable=False),
+    Column("article_url", Text, nullable=False),
+    Column("statement", Text, nullable=False),
+    Column("speaker", Text),
+    Column("source_name", Text),
+    Column("source_id", String(64)),
+    Column("cited_url", Text),  # the link in the claim's sentence, if any
+    Column("start", Integer),  # offsets in the article's extracted text
+    Column("end", Integer),
+    Column("status", String(24), nullable=False),  # pending|matched|not_found|needs_translation
+    Column("matched_url", Text),
+    Column("matched_capture", String(64)),  # response record id of the source capture
+    Column("passage", Text),
+    Column("passage_start", Integer),
+    Column("passage_end", Integer),
+    Column("score", Float),
+    Column("method", String(32)),
+)
+Index("ix_claims_article", claims.c.article_url, claims.c.crawl_id)

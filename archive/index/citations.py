@@ -1,0 +1,93 @@
+"""The citation graph in the index: edges (who cites what, how found) and claims."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, insert, select, update
+from sqlalchemy.engine import RowMapping
+
+from archive.index.citation_tables import citation_edges, claims
+from archive.timestamps import utcnow, warc_date
+
+
+class CitationIndex:
+    def __init__(self, engine: Engine, crawl_id: str) -> None:
+        self.engine = engine
+        self.crawl_id = crawl_id
+
+    def add_edge(
+        self,
+        article_url: str,
+        cited_url: str,
+        found_by: str,
+        depth: int,
+        anchor: str | None,
+        sentence: str | None,
+        *,
+        source_id: str | None = None,
+        source_name: str | None = None,
+        confidence: float | None = None,
+        reason: str | None = None,
+    ) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                insert(citation_edges).values(
+                    crawl_id=self.crawl_id,
+                    article_url=article_url,
+                    cited_url=cited_url,
+                    found_by=found_by,
+                    depth=depth,
+                    anchor=anchor,
+                    sentence=sentence,
+                    source_id=source_id,
+                    source_name=source_name,
+                    confidence=confidence,
+                    reason=reason,
+                    created=warc_date(utcnow()),
+                )
+            )
+
+    def add_claim(self, article_url: str, values: dict[str, Any]) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                insert(claims).values(
+                    crawl_id=self.crawl_id, article_url=article_url, status="pending", **values
+                )
+            )
+
+    def latest_crawl_of(self, article_url: str) -> str | None:
+        query = (
+            select(citation_edges.c.crawl_id)
+            .where(citation_edges.c.article_url == article_url)
+            .order_by(citation_edges.c.id.desc())
+            .limit(1)
+        )
+        with self.engine.connect() as conn:
+            found = conn.scalar(query)
+            if found is None:
+                found = conn.scalar(
+                    select(claims.c.crawl_id)
+                    .where(claims.c.article_url == article_url)
+                    .order_by(claims.c.id.desc())
+                    .limit(1)
+                )
+        return found
+
+    def edges(self, crawl_id: str) -> list[RowMapping]:
+        query = (
+            select(citation_edges)
+            .where(citation_edges.c.crawl_id == crawl_id)
+            .order_by(citation_edges.c.id)
+        )
+        with self.engine.connect() as conn:
+            return list(conn.execute(query).mappings())
+
+    def claims(self, crawl_id: str) -> list[RowMapping]:
+        query = select(claims).where(claims.c.crawl_id == crawl_id).order_by(claims.c.id)
+        with self.engine.connect() as conn:
+            return list(conn.execute(query).mappings())
+
+    def set_match(self, claim_id: int, values: dict[str, Any]) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(update(claims).where(claims.c.id == claim_id).values(**values))

@@ -1,0 +1,268 @@
+"""``citations`` spider: capture an article and follow the sources it cites.
+
+``scrapy crawl citations -a url=ARTICLE_URL [-a depth=N]`` or ``prov crawl ARTICLE_URL``.
+
+- Links inside the article's main text (as trafilatura finds it) are citations; navigation,
+  related boxes, share buttons, tag pages and footers are not (archive.citations.links).
+- Statements attributed by name to a publisher of the source registry are looked for in that
+  publisher's feeds and sitemaps within a date window around the article's date; the best
+  ranked candidates are captured (hop letter N).
+- Depth N follows the sources' own main-text citations up to N hops from the article. Scope
+  never widens beyond main-text links and registry discovery, so no site is crawled whole.
+
+Every page, feed and sitemap fetched is archived by the download handler like any capture.
+Edges and claims go to the index through :class:`archive.index.citations.CitationIndex`;
+claims are matched to source passages after the crawl, once texts are extracted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+from collections.abc import AsyncIterator
+from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from scrapy import Request, Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from archive.citations.attributions import Attribution, find_attributions
+from archive.citations.discovery import rank_candidates
+from archive.citations.feeds import parse_feed
+from archive.citations.links import CitationLink, citation_links
+from archive.citations.registry import Registry, load_registry
+from archive.extraction import Extraction, extract
+from archive.index.citations import CitationIndex
+from archive.index.database import open_engine
+from crawler.settings_config import config_from_settings
+
+WINDOW = timedelta(days=3)
+MAX_CANDIDATES = 2
+MIN_CONFIDENCE = 0.2
+MAX_CHILD_SITEMAPS = 3
+
+
+class CitationsSpider(Spider):
+    name = "citations"
+
+    def __init__(self, url: str = "", depth: int | str = 1, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if not url:
+            raise ValueError("citations spider needs -a url=ARTICLE_URL")
+        self.article_url = url
+        self.max_depth = int(depth)
+        self.registry: Registry = load_registry()
+        self.store: CitationIndex | None = None
+        self._pool: ProcessPoolExecutor | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> CitationsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        config = config_from_settings(crawler.settings)
+        spider.store = CitationIndex(open_engine(config.database_url), "")
+        crawler.signals.connect(spider.closed_pool, signal=signals.spider_closed)
+        return spider
+
+    def closed_pool(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+
+    async def _extract(self, response: Response) -> Extraction:
+        """Main text off the reactor thread, in a worker process."""
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn"))
+        content_type = response.headers.get(b"Content-Type")
+        future = self._pool.submit(
+            extract,
+            response.body,
+            response.url,
+            content_type.decode("latin-1") if content_type else None,
+        )
+        return await asyncio.wrap_future(future)
+
+    def _meta(self, response: Response | None, **extra: Any) -> dict[str, Any]:
+        meta = {"prov_seed": self.article_url, "prov_hops": "", "prov_depth": 0}
+        if response is not None:
+            meta.update(
+                prov_hops=response.meta.get("prov_hops", ""),
+                prov_depth=response.meta.get("prov_depth", 0),
+                prov_via=response.url,
+            )
+        meta.update(extra)
+        return meta
+
+    async def start(self) -> AsyncIterator[Request]:
+        yield Request(
+            self.article_url,
+            callback=self.parse_page,
+            errback=self.failed,
+            dont_filter=True,
+            meta=self._meta(None, prov_role="article"),
+        )
+
+    def _index(self) -> CitationIndex:
+        """The citation index, under the crawl id the download handler's recorder chose."""
+        assert self.store is not None
+        stats = self.crawler.stats
+        if not self.store.crawl_id and stats is not None:
+            self.store.crawl_id = str(stats.get_value("prov/crawl_id") or "")
+        return self.store
+
+    async def parse_page(self, response: Response) -> AsyncIterator[Request]:
+        """The article, or a source: record its citations, follow them within the depth."""
+        extraction = await self._extract(response)
+        depth = int(response.meta.get("prov_depth", 0))
+        role = response.meta.get("prov_role", "source")
+        store = self._index()
+        links = citation_links(extraction, response.url)
+        if depth + 1 <= self.max_depth:  # edges beyond the depth are neither kept nor followed
+            for link in links:
+                store.add_edge(
+                    response.url, link.url, "link", depth + 1, link.anchor, link.sentence
+                )
+                yield Request(
+                    link.url,
+                    callback=self.parse_page,
+                    errback=self.failed,
+                    meta=self._meta(
+                        response,
+                        prov_hops=response.meta.get("prov_hops", "") + "L",
+                        prov_depth=depth + 1,
+                        prov_role="source",
+                    ),
+                )
+        if role != "article":
+            return
+        published = _published(extraction)
+        found_all = find_attributions(extraction.text, self.registry)
+        claimed = set()
+        for found in found_all:
+            cited = _link_in_sentence(found, links)
+            claimed.add(cited)
+            store.add_claim(response.url, _claim_values(found, cited))
+        for link in links:  # a linked sentence with no attribution verb is a claim too
+            if link.url not in claimed and link.sentence:
+                claimed.add(link.url)
+                store.add_claim(
+                    response.url,
+                    {
+                        "statement": link.sentence,
+                        "source_name": link.anchor,
+                        "cited_url": link.url,
+                        "start": link.sentence_start,
+                        "end": link.sentence_end,
+                    },
+                )
+        wanted: dict[str, list[tuple[Attribution, str]]] = {}
+        for found in found_all:
+            if found.source_id and _link_in_sentence(found, links) is None:
+                sentence = extraction.text[found.sentence_start : found.sentence_end]
+                wanted.setdefault(found.source_id, []).append((found, sentence))
+        for source_id, statements in wanted.items():
+            source = self.registry.get(source_id)
+            if source is None:
+                continue
+            for listing in (*source.feeds, *source.sitemaps):
+                yield Request(
+                    listing.url,
+                    callback=self.parse_listing,
+                    errback=self.failed,
+                    dont_filter=True,
+                    meta=self._meta(
+                        response,
+                        prov_hops=response.meta.get("prov_hops", "") + "N",
+                        prov_role="discovery",
+                        prov_statements=statements,
+                        prov_published=published,
+                    ),
+                )
+
+    async def parse_listing(self, response: Response) -> AsyncIterator[Request]:
+        """A publisher's feed or sitemap: rank its entries against each attributed statement."""
+        published: datetime = response.meta["prov_published"]
+        try:
+            listing = parse_feed(response.body, response.url)
+        except ValueError as exc:  # XMLError, UnsafeXMLError: recorded, the crawl goes on
+            self.logger.warning("unusable listing %s: %s", response.url, exc)
+            return
+        start, end = published - WINDOW, published + WINDOW
+        children = [
+            c for c in listing.sitemaps if c.published is None or start <= c.published <= end
+        ]
+        for child in children[:MAX_CHILD_SITEMAPS]:  # a sitemap index: the months around the date
+            yield (
+                response.request.replace(url=child.url) if response.request else Request(child.url)
+            )
+        candidates = listing.candidates
+        store = self._index()
+        chosen: set[str] = set()
+        for found, sentence in response.meta["prov_statements"]:
+            ranked = rank_candidates(
+                found.statement,
+                list(found.names),
+                candidates,
+                window=(published - WINDOW, published + WINDOW),
+            )
+            for best in [r for r in ranked if r.score >= MIN_CONFIDENCE][:MAX_CANDIDATES]:
+                store.add_edge(
+                    self.article_url,
+                    best.candidate.url,
+                    "name",
+                    1,
+                    found.source_name,
+                    sentence,
+                    source_id=found.source_id,
+                    source_name=found.source_name,
+                    confidence=best.score,
+                    reason=best.reason,
+                )
+                if best.candidate.url in chosen:
+                    continue
+                chosen.add(best.candidate.url)
+                yield Request(
+                    best.candidate.url,
+                    callback=self.parse_page,
+                    errback=self.failed,
+                    meta=self._meta(
+                        response,
+                        prov_hops=response.meta.get("prov_hops", ""),
+                        prov_depth=1,
+                        prov_role="source",
+                        prov_via=self.article_url,
+                    ),
+                )
+
+    def failed(self, failure: Failure) -> None:
+        """Fetch failures are in the index already (the download handler recorded them)."""
+        self.logger.info("fetch failed: %s", " ".join(failure.getErrorMessage().split()))
+
+
+def _published(extraction: Extraction) -> datetime:
+    """The article's publication date (now, if the page does not say)."""
+    try:
+        return datetime.fromisoformat(extraction.date or "").replace(tzinfo=UTC)
+    except ValueError:
+        return datetime.now(UTC)
+
+
+def _link_in_sentence(found: Attribution, links: list[CitationLink]) -> str | None:
+    """The citation link inside the attribution's sentence, if there is one."""
+    for link in links:
+        if found.sentence_start <= link.start and link.end <= found.sentence_end:
+            return link.url
+    return None
+
+
+def _claim_values(found: Attribution, cited: str | None) -> dict[str, Any]:
+    return {
+        "statement": found.statement,
+        "speaker": found.speaker,
+        "source_name": found.source_name,
+        "source_id": found.source_id,
+        "cited_url": cited,
+        "start": found.start,
+        "end": found.end,
+    }

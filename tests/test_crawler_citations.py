@@ -1,0 +1,125 @@
+"""Citation crawls over a multi-host fixture web reached through an HTTP proxy."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from archive.citations.registry import load_registry
+from tests.conftest import run_prov
+from tests.servers import TLSFiles
+from tests.servers.newsweb import (
+    ARTICLE_URL,
+    BOILERPLATE,
+    DEAD_URL,
+    ISW_REPORT_PATH,
+    NEWS,
+    QUANTA_URL,
+    RUSSIAN_URL,
+    NewsWeb,
+    news_web,
+)
+
+
+@pytest.fixture(scope="module")
+def web(tls_files: TLSFiles) -> Iterator[NewsWeb]:
+    isw = load_registry().get("isw")
+    assert isw is not None and isw.feeds
+    with news_web(tls_files, [isw.feeds[0].url]) as fixture:
+        yield fixture
+
+
+@pytest.fixture(scope="module")
+def crawled(web: NewsWeb, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any, str]:
+    home = tmp_path_factory.mktemp("citations") / "prov-data"
+    result = run_prov("crawl", "--json", "--proxy", web.proxy.url, ARTICLE_URL, home=home)
+    assert result.returncode == 1, result.stderr  # the dead link is reported
+    assert f"source not captured: {DEAD_URL}" in result.stderr
+    return home, result.json(), result.stderr
+
+
+def _sources(graph: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {source["url"]: source for source in graph["sources"]}
+
+
+def test_linked_sources_are_captured_and_boilerplate_is_not_followed(
+    crawled: tuple[Path, Any, str], web: NewsWeb
+) -> None:
+    _, graph, _ = crawled
+    sources = _sources(graph)
+    linked = {url for url, s in sources.items() if s["found_by"] == "link"}
+    assert linked == {QUANTA_URL, RUSSIAN_URL, DEAD_URL}
+    assert sources[QUANTA_URL]["status"] == "captured"
+    assert sources[RUSSIAN_URL]["status"] == "captured"
+    assert sources[DEAD_URL]["status"] == "failed: HTTP 404"
+    assert "Quanta Magazine reported" in sources[QUANTA_URL]["sentence"]
+    for path in BOILERPLATE:
+        assert not web.requested(f"http://{NEWS}{path}"), path
+    assert not any("twitter" in target for target in web.proxy.requests)
+
+
+def test_source_cited_only_by_name_is_found_through_its_feed(
+    crawled: tuple[Path, Any, str], web: NewsWeb
+) -> None:
+    _, graph, _ = crawled
+    named = [s for s in graph["sources"] if s["found_by"] == "name"]
+    assert named, graph["sources"]
+    best = max(named, key=lambda s: s["confidence"])
+    assert best["url"].endswith(ISW_REPORT_PATH)
+    assert best["source_id"] == "isw" and best["status"] == "captured"
+    assert best["reason"]
+    assert not any("china-taiwan" in s["url"] for s in named)  # outside the date window
+
+
+def test_claims_link_to_the_right_passages(crawled: tuple[Path, Any, str]) -> None:
+    _, graph, _ = crawled
+    claims = graph["claims"]
+    by_source = {c["matched_url"]: c for c in claims if c["matched_url"]}
+    quanta = by_source[QUANTA_URL]
+    assert quanta["status"] == "matched"
+    assert "tuft cells are an important hub" in quanta["passage"]
+    isw = next(c for c in claims if c["matched_url"] and c["matched_url"].endswith(ISW_REPORT_PATH))
+    assert isw["status"] == "matched"
+    assert "limited attacks near Kupiansk" in isw["passage"]
+    russian = by_source[RUSSIAN_URL]
+    assert russian["status"] == "needs_translation"
+    dead = next(c for c in claims if c["cited_url"] == DEAD_URL)
+    assert dead["status"] == "no_source"
+
+
+def test_prov_sources_reports_the_graph_and_exports_prov_o(
+    crawled: tuple[Path, Any, str],
+) -> None:
+    home, graph, _ = crawled
+    again = run_prov("sources", ARTICLE_URL, "--json", home=home)
+    assert again.returncode == 0, again.stderr
+    assert _sources(again.json()).keys() == _sources(graph).keys()
+    assert again.json()["claims"] == graph["claims"]
+    provo = run_prov("sources", ARTICLE_URL, "--format", "prov-o", home=home).json()
+    assert "prov" in str(provo.get("@context"))
+    human = run_prov("sources", ARTICLE_URL, home=home)
+    assert QUANTA_URL in human.stdout and "needs_translation" in human.stdout
+
+
+def test_depth_two_follows_the_sources_own_citations_and_nothing_else(
+    web: NewsWeb, prov_home: Path
+) -> None:
+    result = run_prov(
+        "crawl", "--json", "--depth", "2", "--proxy", web.proxy.url, ARTICLE_URL, home=prov_home
+    )
+    graph = result.json()
+    second = [s for s in graph["sources"] if s["depth"] == 2]
+    assert second and all(s["cited_by"] in (QUANTA_URL, RUSSIAN_URL) for s in second)
+    assert any("doi.org" in s["url"] for s in second)
+    # everything at depth 2 was fetched (through the proxy; unknown hosts answer 502)
+    fetched = set(web.proxy.requests)
+    for source in second:
+        host = source["url"].split("/")[2]
+        assert any(host in target for target in fetched), source["url"]
+    quanta = web.servers["www.quantamagazine.org"]
+    asked = {f"https://www.quantamagazine.org{e.request.path}" for e in quanta.exchanges}
+    cited = {s["url"] for s in graph["sources"]}
+    assert asked <= cited | {"https://www.quantamagazine.org/robots.txt"}  # no site crawl
