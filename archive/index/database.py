@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from archive.index import citation_tables  # noqa: F401  (its tables join the metadata)
 from archive.index.schema import metadata
@@ -38,9 +39,22 @@ def open_engine(url: str) -> Engine:
             f"PROV_DATABASE_URL {url.split('@')[-1]!r} is not usable ({exc}); "
             "use sqlite:////path/index.sqlite or postgresql://user@host/db"
         ) from None
-    metadata.create_all(engine)
-    _create_search_index(engine)
+    _create_schema(engine)
     return engine
+
+
+def _create_schema(engine: Engine, attempts: int = 3) -> None:
+    """Tables and search index, if missing. Two processes starting at once may both find a
+    table missing; the loser's CREATE fails, and on a second look the table is there."""
+    for attempt in range(attempts):
+        try:
+            metadata.create_all(engine)
+            _create_search_index(engine)
+            return
+        except DBAPIError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
 
 
 _SQLITE_FTS = [

@@ -119,3 +119,75 @@ audits = Table(
     Column("problems", Integer),
     Column("details", Text),  # JSON: the problems found (first 1000)
 )
+
+# Watched sources (``prov schedule``): what to re-capture and when; not derived from WARCs.
+watches = Table(
+    "watches",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("kind", String(16), nullable=False),  # url | article
+    Column("url", Text, nullable=False),
+    Column("cron", String(255)),  # a crontab expression, or
+    Column("every_seconds", Integer),  # an interval
+    Column("paused", Integer, nullable=False, default=0),
+    Column("created", String(32), nullable=False),
+)
+
+runs = Table(
+    "runs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("watch_id", Integer, nullable=False),
+    Column("watch", String(64), nullable=False),
+    Column("trigger", String(16), nullable=False),  # scheduler | cron | command
+    Column("started", String(32), nullable=False),
+    Column("finished", String(32)),
+    Column("status", String(16), nullable=False),  # running | ok | failed | skipped | ...
+    Column("exit_code", Integer),
+    Column("crawl_id", String(64)),
+    Column("pid", Integer),
+    Column("host", String(255)),
+    Column("message", Text),
+)
+Index("ix_runs_watch", runs.c.watch_id, runs.c.id)
+
+changes = Table(
+    "changes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("watch_id", Integer, nullable=False),
+    Column("watch", String(64), nullable=False),
+    Column("run_id", Integer),
+    Column("url", Text, nullable=False),
+    Column("time", String(32), nullable=False),  # WARC-Date form, when the check was made
+    Column("kind", String(16), nullable=False),  # first|unchanged|changed|gone|back|error
+    Column("state", String(8)),  # ok | gone (null for error: the state did not change)
+    Column("reason", Text),
+    Column("status", Integer),  # HTTP status of the capture checked
+    Column("final_url", Text),  # after redirects
+    Column("from_capture", String(64)),  # record ids
+    Column("from_timestamp", String(14)),
+    Column("to_capture", String(64)),
+    Column("to_timestamp", String(14)),
+    Column("content_capture", String(64)),  # the response holding to's content (revisits)
+    Column("diff", Text),  # JSON
+)
+Index("ix_changes_watch_url", changes.c.watch_id, changes.c.url, changes.c.id)
+Index("ix_changes_time", changes.c.time)
+
+webhook_outbox = Table(
+    "webhook_outbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("change_id", Integer),
+    Column("url", Text, nullable=False),
+    Column("payload", Text, nullable=False),  # JSON
+    Column("created", String(32), nullable=False),
+    Column("state", String(16), nullable=False),  # pending | delivered | failed
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt", String(32), nullable=False),
+    Column("last_error", Text),
+    Column("delivered", String(32)),
+)
+Index("ix_outbox_due", webhook_outbox.c.state, webhook_outbox.c.next_attempt)

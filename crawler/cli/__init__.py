@@ -5,8 +5,10 @@ from __future__ import annotations
 import typer
 
 from crawler.cli.archive_cmd import archive
+from crawler.cli.changes_cmd import changes
 from crawler.cli.crawl_cmds import crawl, sources
 from crawler.cli.lookup_cmd import lookup
+from crawler.cli.schedule_cmds import schedule_app, scheduler
 from crawler.cli.text_cmds import diff, reextract, reindex, search, text
 from crawler.cli.upload_cmd import upload
 from crawler.cli.verify_cmd import verify
@@ -29,6 +31,9 @@ app.command()(reextract)
 app.command()(reindex)
 app.command()(verify)
 app.command()(upload)
+app.add_typer(schedule_app, name="schedule")
+app.command()(scheduler)
+app.command()(changes)
 
 
 def main() -> None:

@@ -1,0 +1,1 @@
+"""Watched sources over time: schedules as triggers, one run of watches, the daemon."""

@@ -1,0 +1,255 @@
+"""One run of watched sources: lock, record, crawl in a child process, detect changes, notify.
+
+``prov schedule run`` (what the daemon, system cron and people all call) does this. Each watch
+is locked (``archive.run_lock``) for the whole run, so the same watch never runs twice at once
+whoever started it; a watch found locked is recorded as a ``skipped`` run. The URL watches of
+one invocation are captured by one ``prov archive`` child process (Twisted's reactor runs once
+per process); article watches by ``prov crawl`` when that command exists, else by ``prov
+archive`` of the article alone (the run says that the citation crawl is pending).
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from types import FrameType
+from typing import Any
+
+from archive.capture import Capture
+from archive.changes import check_url
+from archive.index.changes import ChangeIndex
+from archive.index.watches import RunIndex, Watch
+from archive.notify import Notifier, WebhookOptions
+from archive.run_lock import RunLock
+from archive.session import Archive
+
+__all__ = ["CITATIONS_PENDING", "TRIGGERS", "WatchRun", "crawl_command_available", "run_watches"]
+
+TRIGGERS = ("command", "cron", "scheduler")
+CITATIONS_PENDING = (
+    "citation crawl pending: prov crawl is not available yet, so only the article was archived"
+)
+STOP_GRACE = 10.0  # seconds a child gets after SIGTERM before SIGKILL
+
+
+class Interrupted(Exception):
+    """SIGTERM arrived while a run was going on."""
+
+
+@dataclass
+class WatchRun:
+    watch: Watch
+    run_id: int | None
+    status: str  # running | ok | failed | error | interrupted | skipped | paused
+    lock: RunLock | None = None
+    message: str | None = None
+    exit_code: int | None = None
+    crawl_id: str | None = None
+    checks: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "watch": self.watch.name,
+            "run_id": self.run_id,
+            "status": self.status,
+            "exit_code": self.exit_code,
+            "crawl_id": self.crawl_id,
+            "message": self.message,
+        }
+
+
+def crawl_command_available() -> bool:
+    from crawler.cli import app
+
+    names = {cmd.name or getattr(cmd.callback, "__name__", "") for cmd in app.registered_commands}
+    return "crawl" in names
+
+
+def _crawl_id_in(output: str) -> str | None:
+    """The crawl id in a command's --json output (a list of captures, or an object)."""
+    try:
+        data = json.loads(output)
+    except ValueError:
+        return None
+    stack: list[Any] = [data]
+    while stack:
+        item = stack.pop(0)
+        if isinstance(item, dict):
+            if isinstance(item.get("crawl_id"), str):
+                return str(item["crawl_id"])
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return None
+
+
+def _stop(proc: subprocess.Popen[str]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(STOP_GRACE)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def _child(argv: list[str], timeout: float) -> tuple[int | None, str, str | None]:
+    """Run a prov command; (exit code or None, stdout, why it was stopped)."""
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
+    try:
+        out, _ = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _stop(proc)
+        return None, "", f"stopped after PROV_RUN_TIMEOUT={timeout:g} s"
+    except Interrupted:
+        _stop(proc)
+        raise
+    return proc.returncode, out, None
+
+
+@contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    def handler(_signum: int, _frame: FrameType | None) -> None:
+        raise Interrupted
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread: the caller handles signals
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _lock_all(
+    archive: Archive, watches: list[Watch], trigger: str, runs: RunIndex
+) -> tuple[list[WatchRun], list[WatchRun]]:
+    """(runs that go ahead, holding their locks; runs that do not: paused or skipped)."""
+    active: list[WatchRun] = []
+    others: list[WatchRun] = []
+    for watch in watches:
+        if watch.paused:
+            others.append(WatchRun(watch, None, "paused", message="paused; prov schedule resume"))
+            continue
+        lock = RunLock(archive.config.home, f"watch-{watch.id}", archive.index.engine)
+        if not lock.acquire():
+            why = f"already running ({lock.holder()})"
+            run_id = runs.start(watch, trigger, "skipped", message=why)
+            runs.finish(run_id)
+            others.append(WatchRun(watch, run_id, "skipped", message=why))
+            continue
+        active.append(WatchRun(watch, runs.start(watch, trigger), "running", lock))
+    return active, others
+
+
+def _jobs(active: list[WatchRun], crawl: bool) -> list[tuple[list[WatchRun], list[str]]]:
+    prov = [sys.executable, "-m", "crawler.cli"]
+    batch = [r for r in active if r.watch.kind == "url" or not crawl]
+    jobs = []
+    if batch:
+        urls = list(dict.fromkeys(r.watch.url for r in batch))
+        jobs.append((batch, [*prov, "archive", "--json", *urls]))
+    for run in active:
+        if run.watch.kind == "article" and crawl:
+            jobs.append(([run], [*prov, "crawl", "--json", run.watch.url]))
+    return jobs
+
+
+def _detect(
+    archive: Archive,
+    run: WatchRun,
+    captures: list[Capture],
+    crawl: bool,
+    notifier: Notifier,
+) -> None:
+    index = ChangeIndex(archive.index.engine)
+    targets = [(run.watch.url, True)]
+    if run.watch.kind == "article" and crawl and run.crawl_id:
+        targets += [(url, False) for url in index.cited_urls(run.crawl_id)]
+    for url, seed in targets:
+        row = check_url(index, run.watch, url, captures, run.run_id, seed)
+        run.checks.append(row)
+        notifier.notify(row)
+
+
+def run_watches(
+    archive: Archive,
+    watches: list[Watch],
+    trigger: str,
+    *,
+    timeout: float,
+    log: Callable[[str], None] | None = None,
+) -> list[WatchRun]:
+    """Run WATCHES now; returns one WatchRun each (in order: run, then paused and skipped)."""
+    runs = RunIndex(archive.index.engine)
+    notifier = Notifier(archive.index.engine, WebhookOptions.from_env(), log)
+    active, others = _lock_all(archive, watches, trigger, runs)
+    crawl = crawl_command_available()
+    try:
+        with _sigterm_interrupts():
+            for group, argv in _jobs(active, crawl):
+                code, out, stopped = _child(argv, timeout)
+                crawl_id = _crawl_id_in(out)
+                captures = archive.index.for_crawl(crawl_id) if crawl_id else []
+                for run in group:
+                    _conclude(archive, run, code, crawl_id, stopped, captures, crawl, notifier)
+                    _finish(runs, run)
+    except Interrupted:
+        for run in active:
+            if run.status == "running":
+                run.status, run.message = "interrupted", "stopped by SIGTERM"
+    finally:
+        for run in active:
+            if run.status in ("running", "interrupted"):
+                if run.status == "running":
+                    run.status, run.message = "error", "the run ended unexpectedly"
+                _finish(runs, run)
+            if run.lock is not None:
+                run.lock.release()
+    notifier.flush(budget=max(5.0, notifier.options.timeout * 2))
+    return active + others
+
+
+def _conclude(
+    archive: Archive,
+    run: WatchRun,
+    code: int | None,
+    crawl_id: str | None,
+    stopped: str | None,
+    captures: list[Capture],
+    crawl: bool,
+    notifier: Notifier,
+) -> None:
+    """Status of RUN from its crawl's exit code, and the change checks when the crawl ran."""
+    run.exit_code, run.crawl_id, run.message = code, crawl_id, stopped
+    if code not in (0, 1) or crawl_id is None:
+        run.status = "error"
+        run.message = stopped or f"the crawl exited with status {code}"
+    else:
+        try:
+            _detect(archive, run, captures, crawl, notifier)
+        except Exception as exc:  # one watch's bad luck does not stop the others
+            run.status = "error"
+            run.message = f"change detection failed: {type(exc).__name__}: {exc}"
+        else:  # one crawl may serve several watches: each is judged by its own URLs
+            failed = any(c["state"] != "ok" for c in run.checks)
+            run.status, run.exit_code = ("failed", 1) if failed else ("ok", 0)
+    if run.watch.kind == "article" and not crawl:
+        run.message = "; ".join(filter(None, [run.message, CITATIONS_PENDING]))
+
+
+def _finish(runs: RunIndex, run: WatchRun) -> None:
+    assert run.run_id is not None
+    runs.finish(
+        run.run_id,
+        status=run.status,
+        exit_code=run.exit_code,
+        crawl_id=run.crawl_id,
+        message=run.message,
+    )
