@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
+from tests.conftest_s3 import *  # noqa: F403
 from tests.conftest_servers import *  # noqa: F403
 from tests.conftest_services import *  # noqa: F403
-from tests.conftest_s3 import *  # noqa: F403
 
 REPO = Path(__file__).resolve().parent.parent
 
