@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from archive.citations.registry import load_registry
-from tests.conftest import run_prov
+from tests.conftest import prov_env, run_prov
 from tests.servers import TLSFiles
 from tests.servers.newsweb import (
     ARTICLE_URL,
@@ -123,3 +123,14 @@ def test_depth_two_follows_the_sources_own_citations_and_nothing_else(
     asked = {f"https://www.quantamagazine.org{e.request.path}" for e in quanta.exchanges}
     cited = {s["url"] for s in graph["sources"]}
     assert asked <= cited | {"https://www.quantamagazine.org/robots.txt"}  # no site crawl
+
+
+def test_bad_input_exits_2(prov_home: Path, tmp_path: Path) -> None:
+    assert run_prov("crawl", "ftp://x.test/a", home=prov_home).returncode == 2
+    assert run_prov("crawl", ARTICLE_URL, "--depth", "9", home=prov_home).returncode == 2
+    bad = tmp_path / "sources.json"
+    bad.write_text('{"sources": [{"id": "Bad Id", "name": "x"}]}')
+    env = prov_env(prov_home, PROV_SOURCES=str(bad))
+    result = run_prov("crawl", ARTICLE_URL, home=prov_home, env=env)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert not prov_home.exists()

@@ -9,6 +9,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from archive.citation_graph import citation_graph
+from archive.citations.registry import load_registry
+from archive.citations.registry_file import RegistryError
 from archive.urls import BadURL, check_url
 from crawler.cli.common import open_configured_archive
 from crawler.cli.output import EXIT_OK, EXIT_SOME_FAILED, fail, print_json, stderr, stdout
@@ -73,6 +75,10 @@ def crawl(
             check_url(proxy)
         except BadURL as exc:
             fail(f"--proxy: {exc}")
+    try:
+        load_registry()  # a bad PROV_SOURCES file is bad input: say so before anything runs
+    except RegistryError as exc:
+        fail(str(exc))
     archive = open_configured_archive()
     from archive.claim_matching import match_claims
     from archive.text_stage import TextStage
