@@ -37,7 +37,7 @@ __all__ = [
 ]
 
 GONE_STATUSES = frozenset({404, 410, 451})
-NOTIFIED_KINDS = frozenset({"changed", "gone", "back"})
+NOTIFIED_KINDS = frozenset({"changed", "gone", "back", "claim_lost", "claim_back"})
 TINY_WORDS = 30  # main text this short, and sharing nothing with before: a soft 404
 NOT_FOUND_MAX_WORDS = 150  # longer texts that mention "not found" are articles, not error pages
 HOME_PATHS = frozenset({"", "/index.html", "/index.htm", "/index.php", "/home", "/default.aspx"})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -10,7 +12,8 @@ import pytest
 
 from archive.citations.registry import load_registry
 from tests.conftest import prov_env, run_prov
-from tests.servers import TLSFiles
+from tests.servers import TLSFiles, build_response
+from tests.servers.corpus import default_corpus_dir
 from tests.servers.newsweb import (
     ARTICLE_URL,
     BOILERPLATE,
@@ -22,6 +25,9 @@ from tests.servers.newsweb import (
     NewsWeb,
     news_web,
 )
+
+CORPUS_011 = Path(default_corpus_dir()) / "011.html"
+HTML = [("Content-Type", "text/html")]
 
 
 @pytest.fixture(scope="module")
@@ -134,3 +140,29 @@ def test_bad_input_exits_2(prov_home: Path, tmp_path: Path) -> None:
     result = run_prov("crawl", ARTICLE_URL, home=prov_home, env=env)
     assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
     assert not prov_home.exists()
+
+
+def test_article_watch_rechecks_every_claim(tls_files: TLSFiles, tmp_path: Path) -> None:
+    """A source edited so the passage backing a claim is gone: the watch reports claim_lost."""
+    isw = load_registry().get("isw")
+    assert isw is not None
+    home = tmp_path / "prov-data"
+    with news_web(tls_files, [isw.feeds[0].url]) as fixture:
+        env = prov_env(home, http_proxy=fixture.proxy.url, https_proxy=fixture.proxy.url)
+        add = ["schedule", "add", "--every", "3600", "--article", ARTICLE_URL, "--name", "a"]
+        assert run_prov(*add, home=home, env=env).returncode == 0
+        first = run_prov("schedule", "run", "a", "--json", home=home, env=env)
+        assert first.returncode in (0, 1), first.stderr
+        quanta = fixture.servers["www.quantamagazine.org"]
+        page = CORPUS_011.read_bytes()
+        hub = page.index(b"tuft cells are an important hub")  # drop the paragraph holding it
+        edited = page[: page.rindex(b"<p", 0, hub)] + page[page.index(b"</p>", hub) + 4 :]
+        quanta.route(QUANTA_URL.split(".org", 1)[1], build_response(200, HTML, edited))
+        time.sleep(1.1)  # pywb keys captures by second
+        second = run_prov("schedule", "run", "a", "--json", home=home, env=env)
+        assert second.returncode in (0, 1), second.stderr
+        changes = run_prov("changes", "--json", home=home, env=env).json()
+    lost = [c for c in changes if c["kind"] == "claim_lost"]
+    assert len(lost) == 1, changes
+    assert "tuft cells are an important hub" in json.dumps(lost[0])
+    assert lost[0]["final_url"] == QUANTA_URL

@@ -14,8 +14,15 @@ from archive.timestamps import parse_timestamp, warc_date
 from crawler.cli.common import open_configured_archive
 from crawler.cli.output import fail, print_json, stdout
 
-KINDS = ("first", "unchanged", "changed", "gone", "back", "error")
-_COLOURS = {"changed": "yellow", "gone": "red", "back": "green", "error": "magenta"}
+KINDS = ("first", "unchanged", "changed", "gone", "back", "error", "claim_lost", "claim_back")
+_COLOURS = {
+    "changed": "yellow",
+    "gone": "red",
+    "back": "green",
+    "error": "magenta",
+    "claim_lost": "red",
+    "claim_back": "green",
+}
 DIFF_SHOWN = 6  # sentences per change in the table (all of them with --json)
 
 

@@ -22,11 +22,13 @@ from typing import Any
 
 from archive.capture import Capture
 from archive.changes import check_url
+from archive.claim_watch import LOST, recheck_claims
 from archive.index.changes import ChangeIndex
 from archive.index.watches import RunIndex, Watch
 from archive.notify import Notifier, WebhookOptions
 from archive.run_lock import RunLock
 from archive.session import Archive
+from archive.timestamps import utcnow, warc_date
 
 __all__ = ["CITATIONS_PENDING", "TRIGGERS", "WatchRun", "crawl_command_available", "run_watches"]
 
@@ -176,6 +178,27 @@ def _detect(
         row = check_url(index, run.watch, url, captures, run.run_id, seed)
         run.checks.append(row)
         notifier.notify(row)
+    if run.watch.kind == "article" and crawl and run.crawl_id:
+        for claim in recheck_claims(archive.index.engine, run.watch.url, run.crawl_id):
+            verb = "lost its backing" if claim["kind"] == LOST else "is backed again"
+            row = index.add(
+                {
+                    "watch_id": run.watch.id,
+                    "watch": run.watch.name,
+                    "run_id": run.run_id,
+                    "url": claim["url"],
+                    "time": warc_date(utcnow()),
+                    "kind": claim["kind"],
+                    "state": None,  # claims do not move a URL's ok/gone state
+                    "reason": f"claim {verb} ({claim['before']} -> {claim['now']}) in "
+                    f"{claim['source']}: {claim['statement']}",
+                    "final_url": claim["source"],
+                    "from_capture": claim["from_capture"],
+                    "to_capture": claim["to_capture"],
+                    "diff": [{"passage": claim["passage"], "statement": claim["statement"]}],
+                }
+            )
+            notifier.notify(row)
 
 
 def run_watches(
