@@ -15,7 +15,7 @@ import queue
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -157,31 +157,46 @@ class CaptureRecorder:
             self.writer.current = None
         self.unwritten.append({"url": exchange.url, "error": message})
 
+    def _error(
+        self, what: str, exc: BaseException, rows: Sequence[dict[str, Any]] = ()
+    ) -> None:
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        message = f"{what}: {type(exc).__name__}: {reason}"
+        logger.error(message)
+        self.write_errors.append(message)
+        self.unwritten.extend({"url": r["url"], "error": message} for r in rows)
+
     def _sync(self) -> None:
         if not self._pending:
             return
-        self.writer.sync()
         rows, self._pending = self._pending, []
+        try:
+            self.writer.sync()
+        except OSError as exc:  # not durable: no rows; recovery indexes what reached the disk
+            self._error("WARC sync failed", exc, rows)
+            if self.writer.current is not None:
+                self.writer.current.abandon()
+                self.writer.current = None
+            return
         try:
             self.index.add_captures(rows)
         except Exception as exc:
-            reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-            message = f"index write failed: {type(exc).__name__}: {reason}"
-            logger.error(message)
-            self.write_errors.append(message)
-            self.unwritten.extend({"url": r["url"], "error": message} for r in rows)
+            self._error("index write failed", exc, rows)
 
     def _file_closed(self, path: Path) -> None:
         lines = self._cdxj.pop(path.name, [])
-        write_cdxj(cdxj_path_for(path), lines)
-        self.index.record_warc_file(
-            path.name,
-            self.uri_for(path.name),
-            self.crawl_id,
-            path.stat().st_size,
-            warc_date(utcnow()),
-            "closed",
-        )
+        try:
+            write_cdxj(cdxj_path_for(path), lines)  # prov reindex rebuilds it if this fails
+            self.index.record_warc_file(
+                path.name,
+                self.uri_for(path.name),
+                self.crawl_id,
+                path.stat().st_size,
+                warc_date(utcnow()),
+                "closed",
+            )
+        except Exception as exc:
+            self._error(f"recording {path.name} failed", exc)
         if self.on_file_closed is not None:
             self.on_file_closed(path)
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import typer
+from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.cli.archive_cmd import archive
 from crawler.cli.changes_cmd import changes
 from crawler.cli.crawl_cmds import crawl, sources
 from crawler.cli.lookup_cmd import lookup
+from crawler.cli.output import EXIT_SOME_FAILED, stderr
 from crawler.cli.schedule_cmds import schedule_app, scheduler
 from crawler.cli.text_cmds import diff, reextract, reindex, search, text
 from crawler.cli.upload_cmd import upload
@@ -37,7 +39,13 @@ app.command()(changes)
 
 
 def main() -> None:
-    app()
+    """Run the CLI; a storage or index failure nobody caught is one line and exit 1."""
+    try:
+        app()
+    except (OSError, SQLAlchemyError) as exc:
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        stderr.print(f"prov: error: {type(exc).__name__}: {reason}", markup=False)
+        raise SystemExit(EXIT_SOME_FAILED) from None
 
 
 __all__ = ["app", "main"]

@@ -10,10 +10,9 @@ import typer
 from rich.progress import Progress
 
 from archive.capture import Capture
-from archive.session import Archive
 from archive.timestamps import timestamp14, utcnow
 from archive.urls import BadURL, check_url
-from crawler.cli.common import open_configured_archive
+from crawler.cli.common import open_configured_archive, run_text_stage
 from crawler.cli.output import (
     EXIT_OK,
     EXIT_SOME_FAILED,
@@ -57,15 +56,6 @@ def _seed_outcome(seed: str, captures: list[Capture], seed_errors: dict[str, str
 
 def _error_capture(url: str, error: str) -> Capture:
     return Capture(url, timestamp14(utcnow()), None, None, None, None, None, None, None, error)
-
-
-def _extract_texts(archive_: Archive, captures: list[Capture]) -> None:
-    """The text stage, after the crawl: its failures are recorded, not fatal to the run."""
-    from archive.text_stage import TextStage
-
-    for row in TextStage(archive_).run(captures):
-        if row["error"]:
-            stderr.print(f"prov: no text: {row['url']}: {row['error']}", markup=False)
 
 
 def archive(
@@ -145,7 +135,7 @@ def archive(
             seeds, archive_.config, requisites=requisites, proxy=proxy, overrides=overrides
         )
     if not no_text:
-        _extract_texts(archive_, outcome.captures)
+        run_text_stage(archive_, outcome.captures)
     finish_uploads(archive_)  # S3: wait a bounded time, say what stays pending
     failures = {
         seed: why

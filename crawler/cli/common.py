@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from archive.capture import Capture
 from archive.config import Config, ConfigError
 from archive.index.database import DatabaseURLError
 from archive.s3_store import S3Store
@@ -32,3 +37,20 @@ def open_configured_archive(*, upload: bool = True, preflight: bool = False) -> 
             markup=False,
         )
     return archive
+
+
+def run_text_stage(archive: Archive, captures: list[Capture]) -> list[dict[str, Any]]:
+    """Extract the texts of CAPTURES, one stderr line per failure; a storage or index error
+    (a full disk) ends the stage with one line, and the captures stay as they are."""
+    from archive.text_stage import TextStage
+
+    try:
+        rows = TextStage(archive).run(captures)
+    except (OSError, SQLAlchemyError) as exc:
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        stderr.print(f"prov: text stage failed: {type(exc).__name__}: {reason}", markup=False)
+        return []
+    for row in rows:
+        if row["error"]:
+            stderr.print(f"prov: no text: {row['url']}: {row['error']}", markup=False)
+    return rows

@@ -12,7 +12,7 @@ from archive.citation_graph import citation_graph
 from archive.citations.registry import load_registry
 from archive.citations.registry_file import RegistryError
 from archive.urls import BadURL, check_url
-from crawler.cli.common import open_configured_archive
+from crawler.cli.common import open_configured_archive, run_text_stage
 from crawler.cli.output import EXIT_OK, EXIT_SOME_FAILED, fail, print_json, stderr, stdout
 
 JsonOption = Annotated[bool, typer.Option("--json", help="machine-readable output")]
@@ -81,7 +81,6 @@ def crawl(
         fail(str(exc))
     archive = open_configured_archive()
     from archive.claim_matching import match_claims
-    from archive.text_stage import TextStage
     from crawler.runner import run_spider
     from crawler.spiders.citations import CitationsSpider
 
@@ -93,9 +92,7 @@ def crawl(
         proxy=proxy,
         overrides=overrides,
     )
-    for row in TextStage(archive).run(outcome.captures):
-        if row["error"]:
-            stderr.print(f"prov: no text: {row['url']}: {row['error']}", markup=False)
+    run_text_stage(archive, outcome.captures)
     match_claims(archive.index.engine, outcome.crawl_id, url)
     graph = citation_graph(archive.index, url, outcome.crawl_id)
     if json_output:

@@ -13,10 +13,9 @@ from sqlalchemy.engine import RowMapping
 from archive.index.texts import MARK_END, MARK_START, SearchQueryError, TextIndex
 from archive.reindex import reindex as rebuild_index
 from archive.text_diff import diff_texts
-from archive.text_stage import TextStage
 from archive.timestamps import parse_timestamp, timestamp14
 from archive.urls import BadURL, check_url
-from crawler.cli.common import open_configured_archive
+from crawler.cli.common import open_configured_archive, run_text_stage
 from crawler.cli.output import EXIT_SOME_FAILED, fail, print_json, stderr, stdout
 from crawler.cli.upload_cmd import finish_uploads
 
@@ -163,15 +162,13 @@ def reextract(
         fail("give a URL or --all (not both)")
     archive = open_configured_archive()
     captures = archive.index.lookup(_url(url)) if url else list(archive.index.all_captures())
-    rows = TextStage(archive).run(captures)
+    rows = run_text_stage(archive, captures)
     finish_uploads(archive)  # S3: the new text WARCs go up now (or wait in the spool)
     failed = [row for row in rows if row["error"]]
     if json_output:
         print_json([text_json(row) for row in rows])
     else:
         stdout.print(f"re-extracted {len(rows)} captures, {len(failed)} failed", markup=False)
-    for row in failed:
-        stderr.print(f"prov: extraction failed: {row['url']}: {row['error']}", markup=False)
 
 
 def reindex(json_output: JsonOption = False) -> None:
