@@ -25,6 +25,20 @@ class ConfigError(ValueError):
     """Bad configuration; the message says how to fix it."""
 
 
+def env_number(env: Mapping[str, str], name: str, default: float, minimum: float = 0) -> float:
+    """The number in environment variable NAME (DEFAULT when unset or empty)."""
+    raw = env.get(name) or ""
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r}: give a number") from None
+    if value < minimum:
+        raise ConfigError(f"{name}={raw!r}: must be at least {minimum:g}")
+    return value
+
+
 @dataclass(frozen=True)
 class Config:
     home: Path

@@ -31,7 +31,7 @@ from typing import Any
 from sqlalchemy import Engine, insert, select, update
 
 from archive.changes import NOTIFIED_KINDS
-from archive.config import ConfigError
+from archive.config import ConfigError, env_number
 from archive.index.changes import change_json
 from archive.index.schema import webhook_outbox
 from archive.timestamps import utcnow, warc_date
@@ -41,19 +41,6 @@ __all__ = ["FlushResult", "Notifier", "WebhookOptions", "change_line"]
 logger = logging.getLogger("prov.changes")
 MAX_BACKOFF = 6 * 3600.0
 USER_AGENT = "prov/0.1 (source-provenance archiver; change webhook)"
-
-
-def _number(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name) or ""
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ConfigError(f"{name}={raw!r}: give a number") from None
-    if value < 0:
-        raise ConfigError(f"{name}={raw!r}: give a number of 0 or more")
-    return value
 
 
 @dataclass(frozen=True)
@@ -71,9 +58,9 @@ class WebhookOptions:
             raise ConfigError(f"PROV_WEBHOOK_URL={url!r}: give an http:// or https:// URL")
         return cls(
             url,
-            _number(env, "PROV_WEBHOOK_TIMEOUT", 10.0) or 10.0,
-            _number(env, "PROV_WEBHOOK_RETRY", 60.0),
-            max(1, int(_number(env, "PROV_WEBHOOK_MAX_ATTEMPTS", 12))),
+            env_number(env, "PROV_WEBHOOK_TIMEOUT", 10.0) or 10.0,
+            env_number(env, "PROV_WEBHOOK_RETRY", 60.0),
+            max(1, int(env_number(env, "PROV_WEBHOOK_MAX_ATTEMPTS", 12))),
         )
 
 

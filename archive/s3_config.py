@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
-from archive.config import ConfigError
+from archive.config import ConfigError, env_number
 
 LOCK_MODES = ("GOVERNANCE", "COMPLIANCE")
 _BUCKET_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789.-")
@@ -58,19 +58,6 @@ def _flag(value: str | None) -> bool:
     return (value or "").strip().lower() in ("1", "true", "yes", "on")
 
 
-def _number(env: Mapping[str, str], name: str, default: float, minimum: float) -> float:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ConfigError(f"{name}={raw!r}: give a number") from None
-    if value < minimum:
-        raise ConfigError(f"{name}={raw!r}: must be at least {minimum:g}")
-    return value
-
-
 @dataclass(frozen=True)
 class S3Options:
     bucket: str
@@ -90,16 +77,16 @@ class S3Options:
             raise ConfigError(
                 f"PROV_S3_OBJECT_LOCK_MODE={mode!r}: use GOVERNANCE or COMPLIANCE (or unset it)"
             )
-        days = int(_number(env, "PROV_S3_OBJECT_LOCK_DAYS", 3650, 1))
+        days = int(env_number(env, "PROV_S3_OBJECT_LOCK_DAYS", 3650, 1))
         return cls(
             bucket,
             prefix,
             keep_spool=_flag(env.get("PROV_KEEP_SPOOL")),
             lock_mode=mode,
             lock_days=days if mode else 0,
-            part_size=int(_number(env, "PROV_S3_PART_SIZE", cls.part_size, MIN_PART_SIZE)),
-            drain_timeout=_number(env, "PROV_S3_DRAIN_TIMEOUT", cls.drain_timeout, 0),
-            retry_max_delay=_number(env, "PROV_S3_RETRY_MAX_DELAY", cls.retry_max_delay, 0.1),
+            part_size=int(env_number(env, "PROV_S3_PART_SIZE", cls.part_size, MIN_PART_SIZE)),
+            drain_timeout=env_number(env, "PROV_S3_DRAIN_TIMEOUT", cls.drain_timeout, 0),
+            retry_max_delay=env_number(env, "PROV_S3_RETRY_MAX_DELAY", cls.retry_max_delay, 0.1),
         )
 
     def key_for(self, name: str) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from archive.timestamps import Clock, timestamp14, utcnow
 from archive.warc_record import (
+    DEFAULT_GZIP_LEVEL,
     RecordIdFactory,
     WarcRecord,
     gzip_member,
@@ -88,7 +89,7 @@ class WarcWriter:
         prefix: str = "prov",
         max_file_size: int = DEFAULT_MAX_FILE_SIZE,
         warcinfo_fields: Iterable[tuple[str, str]] = (),
-        gzip_level: int = 6,
+        gzip_level: int = DEFAULT_GZIP_LEVEL,
         clock: Clock = utcnow,
         new_id: RecordIdFactory = new_record_id,
         on_closed: Callable[[Path], None] | None = None,

@@ -17,6 +17,7 @@ from archive.recorder import CaptureRecorder
 from archive.session import open_archive
 from archive.timestamps import utcnow, warc_date
 from archive.warc_file import WarcWriter
+from archive.warc_record import DEFAULT_GZIP_LEVEL
 from crawler.settings_config import config_from_settings, warcinfo_fields
 
 
@@ -61,7 +62,7 @@ def _start_recorder(crawler: Crawler) -> CaptureRecorder:
         prefix=settings.get("PROV_WARC_PREFIX", "prov"),
         max_file_size=settings.getint("PROV_WARC_MAX_SIZE", 1_000_000_000),
         warcinfo_fields=warcinfo_fields(settings, crawl_id),
-        gzip_level=settings.getint("PROV_WARC_GZIP_LEVEL", 6),
+        gzip_level=settings.getint("PROV_WARC_GZIP_LEVEL", DEFAULT_GZIP_LEVEL),
     )
     if crawler.stats is not None:
         crawler.stats.set_value("prov/crawl_id", crawl_id)

@@ -16,7 +16,9 @@ from crawler.cli.common import open_configured_archive, run_text_stage
 from crawler.cli.output import (
     EXIT_OK,
     EXIT_SOME_FAILED,
+    JsonOption,
     captures_table,
+    checked_url,
     fail,
     print_json,
     stderr,
@@ -39,9 +41,17 @@ def _read_inputs(urls: list[str], input_file: Path | None) -> list[str]:
     return given
 
 
-def _seed_outcome(seed: str, captures: list[Capture], seed_errors: dict[str, str]) -> str | None:
+def _chains(captures: list[Capture]) -> dict[str, list[Capture]]:
+    """Each seed's captures through its redirects, in time order (one pass over the crawl)."""
+    chains: dict[str, list[Capture]] = {}
+    for capture in captures:
+        if capture.seed is not None and set(capture.hop_path or "") <= {"R"}:
+            chains.setdefault(capture.seed, []).append(capture)
+    return chains
+
+
+def _seed_outcome(seed: str, chain: list[Capture], seed_errors: dict[str, str]) -> str | None:
     """Why SEED failed, or None if its final capture (after redirects) is a success."""
-    chain = [c for c in captures if c.seed == seed and set(c.hop_path or "") <= {"R"}]
     if not chain:
         return seed_errors.get(seed, "not captured")
     final = chain[-1]
@@ -83,7 +93,7 @@ def archive(
     no_text: Annotated[
         bool, typer.Option("--no-text", help="skip text extraction (prov reextract does it later)")
     ] = False,
-    json_output: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
+    json_output: JsonOption = False,
 ) -> None:
     """Capture each URL now, into WARC files and the index."""
     given = _read_inputs(urls or [], input_file)
@@ -100,10 +110,7 @@ def archive(
     if not valid:
         fail("no valid URL to archive")
     if proxy is not None:
-        try:
-            check_url(proxy)
-        except BadURL as exc:
-            fail(f"--proxy: {exc}")
+        checked_url(proxy, "--proxy")
     archive_ = open_configured_archive(preflight=True)
     overrides: dict[str, object] = {}
     if archive_.uploader is not None:  # S3: uploads go on during the crawl and the text stage,
@@ -137,10 +144,11 @@ def archive(
     if not no_text:
         run_text_stage(archive_, outcome.captures)
     finish_uploads(archive_)  # S3: wait a bounded time, say what stays pending
+    chains = _chains(outcome.captures)
     failures = {
         seed: why
         for seed in seeds
-        if (why := _seed_outcome(seed, outcome.captures, outcome.seed_errors))
+        if (why := _seed_outcome(seed, chains.get(seed, []), outcome.seed_errors))
     }
     captured_seeds = {c.seed for c in outcome.captures}
     missing = [

@@ -11,18 +11,17 @@ from rich.table import Table
 from archive.citation_graph import citation_graph
 from archive.citations.registry import load_registry
 from archive.citations.registry_file import RegistryError
-from archive.urls import BadURL, check_url
 from crawler.cli.common import open_configured_archive, run_text_stage
-from crawler.cli.output import EXIT_OK, EXIT_SOME_FAILED, fail, print_json, stderr, stdout
-
-JsonOption = Annotated[bool, typer.Option("--json", help="machine-readable output")]
-
-
-def _url(url: str) -> str:
-    try:
-        return check_url(url)
-    except BadURL as exc:
-        fail(str(exc))
+from crawler.cli.output import (
+    EXIT_OK,
+    EXIT_SOME_FAILED,
+    JsonOption,
+    checked_url,
+    fail,
+    print_json,
+    stderr,
+    stdout,
+)
 
 
 def _print_graph(graph: dict[str, Any]) -> None:
@@ -69,12 +68,9 @@ def crawl(
     json_output: JsonOption = False,
 ) -> None:
     """Capture ARTICLE_URL and the sources it cites, then match its claims to their text."""
-    url = _url(url)
+    url = checked_url(url)
     if proxy is not None:
-        try:
-            check_url(proxy)
-        except BadURL as exc:
-            fail(f"--proxy: {exc}")
+        checked_url(proxy, "--proxy")
     try:
         load_registry()  # a bad PROV_SOURCES file is bad input: say so before anything runs
     except RegistryError as exc:
@@ -125,7 +121,7 @@ def sources(
     json_output: JsonOption = False,
 ) -> None:
     """The citation graph of ARTICLE_URL: sources, how found, captures, claims, status."""
-    url = _url(url)
+    url = checked_url(url)
     if output_format not in ("json", "prov-o"):
         fail(f"--format {output_format!r}: use json or prov-o")
     archive = open_configured_archive()

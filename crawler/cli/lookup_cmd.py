@@ -6,20 +6,16 @@ from typing import Annotated
 
 import typer
 
-from archive.urls import BadURL, check_url
 from crawler.cli.common import open_configured_archive
-from crawler.cli.output import captures_table, fail, print_json, stdout
+from crawler.cli.output import JsonOption, captures_table, checked_url, print_json, stdout
 
 
 def lookup(
     url: Annotated[str, typer.Argument(help="URL to look up (http/https and www. variants match)")],
-    json_output: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
+    json_output: JsonOption = False,
 ) -> None:
     """Every capture of URL, oldest first."""
-    try:
-        url = check_url(url)
-    except BadURL as exc:
-        fail(str(exc))
+    url = checked_url(url)
     archive = open_configured_archive()
     captures = archive.index.lookup(url)
     if json_output:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable, Sequence
-from typing import Any, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from archive.capture import Capture
+from archive.urls import BadURL, check_url
 
 # Piped output is not folded at 80 columns: tables stay greppable.
 stdout = Console(width=None if sys.stdout.isatty() else 240)
@@ -33,6 +34,17 @@ CONTRACT_FIELDS = (
     "record_id",
     "error",
 )
+
+
+JsonOption = Annotated[bool, typer.Option("--json", help="machine-readable output")]
+
+
+def checked_url(url: str, option: str = "") -> str:
+    """URL if prov can fetch it; otherwise one line on stderr and exit status 2."""
+    try:
+        return check_url(url)
+    except BadURL as exc:
+        fail(f"{option}: {exc}" if option else str(exc))
 
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:

@@ -22,11 +22,18 @@ from archive.session import Archive
 from archive.timestamps import warc_date
 from archive.urls import BadURL, check_url
 from crawler.cli.common import open_configured_archive
-from crawler.cli.output import EXIT_OK, EXIT_SOME_FAILED, fail, print_json, stderr, stdout
+from crawler.cli.output import (
+    EXIT_OK,
+    EXIT_SOME_FAILED,
+    JsonOption,
+    fail,
+    print_json,
+    stderr,
+    stdout,
+)
 from crawler.scheduler.options import JOB_TABLE, SchedulerOptions
 from crawler.scheduler.triggers import ScheduleError, cron_trigger, interval_trigger, next_fire
 
-JsonOption = Annotated[bool, typer.Option("--json", help="machine-readable output")]
 NameArgument = Annotated[str, typer.Argument(help="the watch's name (prov schedule list)")]
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
@@ -86,9 +93,7 @@ def add(
     cron: Annotated[
         str | None, typer.Option("--cron", help='crontab expression, e.g. "0 */6 * * *"')
     ] = None,
-    every: Annotated[
-        int | None, typer.Option("--every", help="or: an interval in seconds")
-    ] = None,
+    every: Annotated[int | None, typer.Option("--every", help="or: an interval in seconds")] = None,
     url: Annotated[str | None, typer.Option("--url", help="watch this URL")] = None,
     article: Annotated[
         str | None, typer.Option("--article", help="or: this article and its cited sources")
@@ -222,9 +227,11 @@ def run(
     archive = open_configured_archive(upload=False)
     index = WatchIndex(archive.index.engine)
     try:
-        chosen = [w for w in index.all() if not w.paused] if all_ else [
-            index.get(n) for n in dict.fromkeys(names or [])
-        ]
+        chosen = (
+            [w for w in index.all() if not w.paused]
+            if all_
+            else [index.get(n) for n in dict.fromkeys(names or [])]
+        )
     except WatchError as exc:
         fail(str(exc))
     results = run_watches(
@@ -236,10 +243,7 @@ def run(
     )
     if json_output:
         print_json(
-            [
-                {**r.to_json(), "changes": [change_json(c) for c in r.checks]}
-                for r in results
-            ]
+            [{**r.to_json(), "changes": [change_json(c) for c in r.checks]} for r in results]
         )
     else:
         table = Table(title=f"{len(results)} watches run", title_justify="left")

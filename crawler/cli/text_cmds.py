@@ -14,19 +14,17 @@ from archive.index.texts import MARK_END, MARK_START, SearchQueryError, TextInde
 from archive.reindex import reindex as rebuild_index
 from archive.text_diff import diff_texts
 from archive.timestamps import parse_timestamp, timestamp14
-from archive.urls import BadURL, check_url
 from crawler.cli.common import open_configured_archive, run_text_stage
-from crawler.cli.output import EXIT_SOME_FAILED, fail, print_json, stderr, stdout
+from crawler.cli.output import (
+    EXIT_SOME_FAILED,
+    JsonOption,
+    checked_url,
+    fail,
+    print_json,
+    stderr,
+    stdout,
+)
 from crawler.cli.upload_cmd import finish_uploads
-
-JsonOption = Annotated[bool, typer.Option("--json", help="machine-readable output")]
-
-
-def _url(url: str) -> str:
-    try:
-        return check_url(url)
-    except BadURL as exc:
-        fail(str(exc))
 
 
 def _when(value: str | None, option: str) -> str | None:
@@ -68,7 +66,7 @@ def text(
     json_output: JsonOption = False,
 ) -> None:
     """Extracted text and metadata of the capture of URL nearest --at."""
-    url, stamp = _url(url), _when(at, "--at")
+    url, stamp = checked_url(url), _when(at, "--at")
     row = nearest(_texts_or_fail(url), stamp)
     if json_output:
         print_json(text_json(row))
@@ -120,7 +118,7 @@ def diff(
     json_output: JsonOption = False,
 ) -> None:
     """Sentence-level diff of the extracted text of two captures (default: the two newest)."""
-    url = _url(url)
+    url = checked_url(url)
     from_stamp, to_stamp = _when(from_, "--from"), _when(to, "--to")
     rows = _texts_or_fail(url)
     new = nearest(rows, to_stamp)
@@ -161,7 +159,7 @@ def reextract(
     if (url is None) == (not all_):
         fail("give a URL or --all (not both)")
     archive = open_configured_archive()
-    captures = archive.index.lookup(_url(url)) if url else list(archive.index.all_captures())
+    captures = archive.index.lookup(checked_url(url)) if url else list(archive.index.all_captures())
     rows = run_text_stage(archive, captures)
     finish_uploads(archive)  # S3: the new text WARCs go up now (or wait in the spool)
     failed = [row for row in rows if row["error"]]

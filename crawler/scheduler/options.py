@@ -15,24 +15,11 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from archive.config import ConfigError
+from archive.config import env_number
 
 __all__ = ["JOB_TABLE", "SchedulerOptions"]
 
 JOB_TABLE = "prov_scheduler_jobs"  # APScheduler's SQLAlchemy job store, in prov's database
-
-
-def _seconds(env: Mapping[str, str], name: str, default: float, minimum: float) -> float:
-    raw = env.get(name) or ""
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ConfigError(f"{name}={raw!r}: give a number of seconds") from None
-    if value < minimum:
-        raise ConfigError(f"{name}={raw!r}: give at least {minimum:g}")
-    return value
 
 
 @dataclass(frozen=True)
@@ -47,9 +34,9 @@ class SchedulerOptions:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> SchedulerOptions:
         env = os.environ if environ is None else environ
         return cls(
-            run_timeout=_seconds(env, "PROV_RUN_TIMEOUT", 3600.0, 1),
-            misfire_grace=_seconds(env, "PROV_SCHEDULER_MISFIRE_GRACE", 300.0, 1),
-            workers=int(_seconds(env, "PROV_SCHEDULER_WORKERS", 4, 1)),
-            tick=_seconds(env, "PROV_SCHEDULER_TICK", 10.0, 0.1),
-            stop_timeout=_seconds(env, "PROV_SCHEDULER_STOP_TIMEOUT", 60.0, 0),
+            run_timeout=env_number(env, "PROV_RUN_TIMEOUT", 3600.0, 1),
+            misfire_grace=env_number(env, "PROV_SCHEDULER_MISFIRE_GRACE", 300.0, 1),
+            workers=int(env_number(env, "PROV_SCHEDULER_WORKERS", 4, 1)),
+            tick=env_number(env, "PROV_SCHEDULER_TICK", 10.0, 0.1),
+            stop_timeout=env_number(env, "PROV_SCHEDULER_STOP_TIMEOUT", 60.0, 0),
         )
