@@ -65,6 +65,17 @@ class CaptureIndex:
             last_modified=row["last_modified"],
         )
 
+    def revisitable_surts(self, limit: int) -> set[str] | None:
+        """SURT keys that have a capture a re-capture may revisit; None if more than LIMIT
+        (then ask :meth:`previous_capture` for every URL)."""
+        query = text(
+            "SELECT DISTINCT surt FROM captures WHERE status IN (200, 304) "
+            "AND record_type IN ('response', 'revisit') AND truncated IS NULL LIMIT :n"
+        )
+        with self.engine.connect() as conn:
+            found = set(conn.scalars(query, {"n": limit + 1}))
+        return None if len(found) > limit else found
+
     def lookup(self, url: str) -> list[Capture]:
         """Every capture of URL (same SURT key, so http/https and www. variants), oldest first."""
         query = (
