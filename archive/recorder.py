@@ -32,6 +32,11 @@ logger = logging.getLogger(__name__)
 _STOP = object()
 
 
+def _size_of(exchange: Exchange) -> int:
+    wire = len(exchange.parser.wire) if exchange.parser is not None else 0
+    return len(exchange.request_bytes) + wire
+
+
 class CaptureRecorder:
     def __init__(
         self,
@@ -42,6 +47,7 @@ class CaptureRecorder:
         crawl_id: str,
         sync_interval: float = 0.5,
         max_pending: int = 256,
+        max_queued_bytes: int = 64 * 1024 * 1024,
         new_id: RecordIdFactory = new_record_id,
         on_file_closed: Callable[[Path], None] | None = None,
         after_close: Callable[[], object] | None = None,
@@ -58,7 +64,10 @@ class CaptureRecorder:
         self.write_errors: list[str] = []
         self.unwritten: list[dict[str, Any]] = []  # rows that could not be stored anywhere
         self.stats: dict[str, int] = defaultdict(int)
-        self._queue: queue.Queue[object] = queue.Queue(maxsize=1024)
+        self._queue: queue.Queue[object] = queue.Queue()
+        self.max_queued_bytes = max_queued_bytes
+        self._queued_bytes = 0
+        self._room = threading.Condition()
         self._pending: list[dict[str, Any]] = []
         self._pending_since = 0.0
         self._cdxj: dict[str, list[str]] = defaultdict(list)
@@ -71,8 +80,14 @@ class CaptureRecorder:
         return self
 
     def record(self, exchange: Exchange) -> None:
-        """Queue an exchange (blocks only if the writer is 1024 captures behind)."""
+        """Queue an exchange; blocks while the writer is MAX_QUEUED_BYTES behind, so memory
+        stays bounded however large the responses are (one larger exchange still passes)."""
         exchange.context.setdefault("crawl-id", self.crawl_id)
+        size = _size_of(exchange)
+        with self._room:
+            while self._queued_bytes and self._queued_bytes + size > self.max_queued_bytes:
+                self._room.wait()
+            self._queued_bytes += size
         self._queue.put(exchange)
 
     def close(self) -> None:
@@ -98,6 +113,9 @@ class CaptureRecorder:
                     break
                 assert isinstance(item, Exchange)
                 self._write(item)
+                with self._room:
+                    self._queued_bytes -= _size_of(item)
+                    self._room.notify_all()
                 if len(self._pending) >= self.max_pending:
                     self._sync()
             self._sync()

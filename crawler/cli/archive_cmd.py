@@ -20,7 +20,7 @@ from crawler.cli.output import (
     captures_table,
     checked_url,
     fail,
-    print_json,
+    print_json_list,
     stderr,
     stdout,
 )
@@ -158,7 +158,7 @@ def archive(
     ]
     listing = outcome.captures + missing + rejected
     if json_output:
-        print_json([capture.to_json() for capture in listing])
+        print_json_list(capture.to_json() for capture in listing)
     else:
         if 0 < len(outcome.captures) <= TABLE_LIMIT:
             stdout.print(captures_table(outcome.captures, f"crawl {outcome.crawl_id}"))

@@ -57,6 +57,16 @@ def print_json(value: Any) -> None:
     sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
 
 
+def print_json_list(items: Iterable[Any]) -> None:
+    """A JSON list written item by item, so a long listing is never one string in memory."""
+    write = sys.stdout.write
+    write("[")
+    for number, item in enumerate(items):
+        text = json.dumps(item, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+        write(("," if number else "") + "\n  " + text)
+    write("\n]\n")
+
+
 def capture_json(capture: Capture) -> dict[str, Any]:
     return capture.to_json()
 
