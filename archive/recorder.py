@@ -164,16 +164,16 @@ class CaptureRecorder:
         logger.error("%s: %s", exchange.url, message)
         self.write_errors.append(message)
         self.stats["warc/write_errors"] += 1
+        self._sync()  # rows for the complete records before this one, if the file still syncs
+        self._abandon_current()
+        self.unwritten.append({"url": exchange.url, "error": message})
+
+    def _abandon_current(self) -> None:
+        """Leave the current file ``.open`` (recovery cuts it after its last complete record)
+        and start a new one for the next capture."""
         if self.writer.current is not None:
-            try:
-                self.writer.current.sync()
-                self._sync()
-            except OSError as sync_exc:
-                logger.error("could not sync %s: %s", self.writer.current.name, sync_exc)
-                self._pending.clear()  # recovery re-indexes whatever reached the disk
             self.writer.current.abandon()
             self.writer.current = None
-        self.unwritten.append({"url": exchange.url, "error": message})
 
     def _error(
         self, what: str, exc: BaseException, rows: Sequence[dict[str, Any]] = ()
@@ -192,9 +192,7 @@ class CaptureRecorder:
             self.writer.sync()
         except OSError as exc:  # not durable: no rows; recovery indexes what reached the disk
             self._error("WARC sync failed", exc, rows)
-            if self.writer.current is not None:
-                self.writer.current.abandon()
-                self.writer.current = None
+            self._abandon_current()
             return
         try:
             self.index.add_captures(rows)

@@ -19,7 +19,6 @@ from typing import Any
 from archive.capture import Capture
 from archive.digests import digest_of
 from archive.surts import surt_of
-from archive.timestamps import warc_date
 from archive.warc_record import WarcRecord, conversion_record
 
 CONVERSION_TYPE = "application/warc-fields"
@@ -80,7 +79,3 @@ def text_row(block: bytes, record_id: str, extracted: str) -> dict[str, Any]:
         "error": ex.get("error"),
         "extracted": extracted,
     }
-
-
-def extracted_date(moment: datetime) -> str:
-    return warc_date(moment)

@@ -27,8 +27,8 @@ from archive.index.texts import TextIndex
 from archive.record_loader import load_record
 from archive.session import Archive
 from archive.store import StoreError
-from archive.text_records import conversion_for, extracted_date, text_row
-from archive.timestamps import Clock, utcnow
+from archive.text_records import conversion_for, text_row
+from archive.timestamps import Clock, utcnow, warc_date
 from archive.warc_file import WarcWriter
 from archive.warc_record import RecordIdFactory, new_record_id
 
@@ -116,7 +116,7 @@ class TextStage:
             self.archive.uri_for(path.name),
             None,
             path.stat().st_size,
-            extracted_date(utcnow()),
+            warc_date(utcnow()),
             "closed",
         )
 
@@ -165,7 +165,7 @@ class TextStage:
             capture, extraction, self.new_id(), moment, self.writer.warcinfo_id
         )
         location = self.writer.write_capture([record])[0]
-        row = text_row(record.block, record.record_id, extracted_date(moment))
+        row = text_row(record.block, record.record_id, warc_date(moment))
         row.update(
             warc=self.archive.uri_for(location.filename),
             offset=location.offset,

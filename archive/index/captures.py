@@ -12,13 +12,17 @@ from archive.exchange import PreviousCapture
 from archive.index.schema import captures, crawls, warc_files
 from archive.surts import surt_of
 
+# A capture a re-capture may revisit: complete, a 200 (or a 304 revisit of one), with a digest.
+_REVISITABLE = (
+    "status IN (200, 304) AND record_type IN ('response', 'revisit') "
+    "AND truncated IS NULL AND payload_digest IS NOT NULL"
+)
 _PREVIOUS = text(
     "SELECT record_id, url, warc_date, payload_digest, etag, last_modified, refers_to, "
-    "refers_to_date FROM captures WHERE surt = :surt AND url = :url "
-    "AND status IN (200, 304) AND record_type IN ('response', 'revisit') "
-    "AND truncated IS NULL AND payload_digest IS NOT NULL "
+    f"refers_to_date FROM captures WHERE surt = :surt AND url = :url AND {_REVISITABLE} "
     "ORDER BY warc_date DESC, id DESC LIMIT 1"
 )
+_REVISITABLE_SURTS = text(f"SELECT DISTINCT surt FROM captures WHERE {_REVISITABLE} LIMIT :n")
 
 
 class CaptureIndex:
@@ -68,12 +72,8 @@ class CaptureIndex:
     def revisitable_surts(self, limit: int) -> set[str] | None:
         """SURT keys that have a capture a re-capture may revisit; None if more than LIMIT
         (then ask :meth:`previous_capture` for every URL)."""
-        query = text(
-            "SELECT DISTINCT surt FROM captures WHERE status IN (200, 304) "
-            "AND record_type IN ('response', 'revisit') AND truncated IS NULL LIMIT :n"
-        )
         with self.engine.connect() as conn:
-            found = set(conn.scalars(query, {"n": limit + 1}))
+            found = set(conn.scalars(_REVISITABLE_SURTS, {"n": limit + 1}))
         return None if len(found) > limit else found
 
     def lookup(self, url: str) -> list[Capture]:
