@@ -228,7 +228,6 @@ class CitationsSpider(Spider):
                     errback=self.failed,
                     meta=self._meta(
                         response,
-                        prov_hops=response.meta.get("prov_hops", ""),
                         prov_depth=1,
                         prov_role="source",
                         prov_via=self.article_url,
