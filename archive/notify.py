@@ -17,6 +17,7 @@ change ``id`` for receivers that want to drop repeats.
 
 from __future__ import annotations
 
+import base64
 import http.client
 import json
 import logging
@@ -35,6 +36,7 @@ from archive.config import ConfigError, env_number
 from archive.index.changes import change_json
 from archive.index.schema import webhook_outbox
 from archive.timestamps import utcnow, warc_date
+from archive.urls import split_userinfo
 
 __all__ = ["FlushResult", "Notifier", "WebhookOptions", "change_line"]
 
@@ -45,23 +47,33 @@ USER_AGENT = "prov/0.1 (source-provenance archiver; change webhook)"
 
 @dataclass(frozen=True)
 class WebhookOptions:
+    """Where changes are POSTed. A ``user:password@`` in the URL becomes ``authorization``
+    (a Basic header sent with each POST) and is never stored in the outbox or printed."""
+
     url: str | None = None
     timeout: float = 10.0
     retry: float = 60.0
     max_attempts: int = 12
+    authorization: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> WebhookOptions:
         env = os.environ if environ is None else environ
-        url = env.get("PROV_WEBHOOK_URL") or None
-        if url is not None and not url.startswith(("http://", "https://")):
+        given = env.get("PROV_WEBHOOK_URL") or None
+        url, userinfo = split_userinfo(given) if given else (None, None)
+        if given is not None and not given.startswith(("http://", "https://")):
             raise ConfigError(f"PROV_WEBHOOK_URL={url!r}: give an http:// or https:// URL")
         return cls(
             url,
             env_number(env, "PROV_WEBHOOK_TIMEOUT", 10.0) or 10.0,
             env_number(env, "PROV_WEBHOOK_RETRY", 60.0),
             max(1, int(env_number(env, "PROV_WEBHOOK_MAX_ATTEMPTS", 12))),
+            basic_authorization(userinfo) if userinfo else None,
         )
+
+
+def basic_authorization(userinfo: str) -> str:
+    return "Basic " + base64.b64encode(userinfo.encode()).decode("ascii")
 
 
 @dataclass
@@ -77,13 +89,11 @@ def change_line(change: dict[str, Any]) -> str:
     return f"prov: change: {change['kind']}: {change['url']} (watch {change['watch']}){reason}"
 
 
-def _post(url: str, payload: bytes, timeout: float) -> None:
-    request = urllib.request.Request(
-        url,
-        data=payload,
-        method="POST",
-        headers={"Content-Type": "application/json", "User-Agent": USER_AGENT},
-    )
+def _post(url: str, payload: bytes, timeout: float, authorization: str | None) -> None:
+    headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT}
+    if authorization:
+        headers["Authorization"] = authorization
+    request = urllib.request.Request(url, data=payload, method="POST", headers=headers)
     with urllib.request.urlopen(request, timeout=timeout) as answer:  # http(s): from_env
         answer.read(65536)
 
@@ -94,7 +104,7 @@ class Notifier:
         engine: Engine,
         options: WebhookOptions,
         log: Callable[[str], None] | None = None,
-        post: Callable[[str, bytes, float], None] = _post,
+        post: Callable[[str, bytes, float, str | None], None] = _post,
     ) -> None:
         self.engine = engine
         self.options = options
@@ -161,7 +171,8 @@ class Notifier:
             if not self._claim(row["id"], row["next_attempt"], self.options.timeout + 60):
                 continue  # another process is delivering it
             try:
-                self.post(row["url"], row["payload"].encode(), self.options.timeout)
+                payload = row["payload"].encode()
+                self.post(row["url"], payload, self.options.timeout, self._auth(row))
             except (OSError, http.client.HTTPException, ValueError) as exc:
                 self._failed(row, exc, result)
                 break
@@ -178,6 +189,10 @@ class Notifier:
                 )
             result.delivered += 1
         return result
+
+    def _auth(self, row: dict[str, Any]) -> str | None:
+        """The configured credentials, for rows queued for the configured URL only."""
+        return self.options.authorization if row["url"] == self.options.url else None
 
     def _failed(self, row: dict[str, Any], exc: Exception, result: FlushResult) -> None:
         attempts = row["attempts"] + 1

@@ -36,6 +36,7 @@ from twisted.internet.endpoints import TCP4ClientEndpoint, wrapClientTLS
 from archive.exchange import Exchange
 from archive.recorder import CaptureRecorder
 from archive.timestamps import utcnow, warc_date
+from archive.urls import without_userinfo
 from crawler.capture_context import capture_context
 from crawler.conditional_requests import META_KEY as PREVIOUS_KEY
 from crawler.http_connection import ConnectionPool, ExchangeFailed, PoolKey, RecordingHTTPProtocol
@@ -85,7 +86,7 @@ class RecordingDownloadHandler(BaseDownloadHandler):
         exchange = Exchange(url, request.method, utcnow(), context=capture_context(request))
         exchange.previous = request.meta.get(PREVIOUS_KEY)
         proxy = request.meta.get("proxy")
-        exchange.via_proxy = _without_credentials(proxy) if proxy else None
+        exchange.via_proxy = without_userinfo(proxy) if proxy else None
         try:
             await self._fetch(request, exchange, proxy)
         except Exception as exc:
@@ -101,14 +102,16 @@ class RecordingDownloadHandler(BaseDownloadHandler):
         parts = urlsplit(request.url)
         scheme = parts.scheme.lower()
         key: PoolKey = (scheme, parts.hostname or "", parts.port or _PORTS[scheme], proxy or "")
-        absolute_form = bool(proxy) and scheme == "http"
-        data = build_request_bytes(request, absolute_form=absolute_form, proxy_auth=absolute_form)
+        to_proxy = bool(proxy) and scheme == "http"
+        origin_bytes = build_request_bytes(request)
+        wire_bytes = build_request_bytes(request, to_proxy=True) if to_proxy else origin_bytes
         for attempt in range(2):
             protocol = self.pool.take(key) if attempt == 0 else None
             if protocol is None:
                 protocol = await self._connect(key, request, timeout)
             try:
-                await maybe_deferred_to_future(protocol.run(exchange, data, timeout, maxsize))
+                sent = protocol.run(exchange, wire_bytes, origin_bytes, timeout, maxsize)
+                await maybe_deferred_to_future(sent)
                 return
             except ExchangeFailed as exc:
                 if not exc.reused_idle or attempt:
@@ -158,12 +161,6 @@ class RecordingDownloadHandler(BaseDownloadHandler):
                 warc_date(utcnow()),
                 "write errors" if recorder.write_errors else "ok",
             )
-
-
-def _without_credentials(proxy: str) -> str:
-    parts = urlsplit(proxy if "://" in proxy else "http://" + proxy)
-    host = parts.hostname or ""
-    return f"{parts.scheme}://{host}:{parts.port}" if parts.port else f"{parts.scheme}://{host}"
 
 
 def _describe(exc: Exception, url: str) -> str:

@@ -92,8 +92,18 @@ class RecordingHTTPProtocol(Protocol):
 
     # -- one exchange ------------------------------------------------------------------
     def run(
-        self, exchange: Exchange, request_bytes: bytes, timeout: float, max_size: int
+        self,
+        exchange: Exchange,
+        wire_bytes: bytes,
+        origin_bytes: bytes,
+        timeout: float,
+        max_size: int,
     ) -> defer.Deferred[Exchange]:
+        """Send ``wire_bytes``; the exchange records ``origin_bytes``, what reaches the origin.
+
+        The two differ only for plain http through a forward proxy (absolute-form target and
+        the proxy's own headers on the wire).
+        """
         from twisted.internet import reactor
 
         clock: Any = reactor
@@ -102,13 +112,13 @@ class RecordingHTTPProtocol(Protocol):
         self.parser = ResponseParser(exchange.method)
         exchange.parser = self.parser
         exchange.peer_ip = self.peer_ip
-        exchange.request_bytes = request_bytes
+        exchange.request_bytes = origin_bytes
         self._max_size = max_size
         self._started = monotonic()
         self._deferred = defer.Deferred(lambda _d: self._cancel())
         if timeout > 0:
             self._timer = clock.callLater(timeout, self._time_out, timeout)
-        self.tx.write(request_bytes)
+        self.tx.write(wire_bytes)
         return self._deferred
 
     def dataReceived(self, data: bytes) -> None:

@@ -7,7 +7,8 @@ from urllib.parse import urlsplit
 from scrapy import Request
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-_SKIP = {b"proxy-authorization", b"host", b"content-length", b"transfer-encoding"}
+_PROXY_ONLY = {b"proxy-authorization", b"proxy-connection"}  # hop-by-hop, for the proxy alone
+_SKIP = {b"host", b"content-length", b"transfer-encoding"}
 
 
 def host_header(scheme: str, host: str, port: int) -> str:
@@ -15,11 +16,13 @@ def host_header(scheme: str, host: str, port: int) -> str:
     return shown if _DEFAULT_PORTS.get(scheme) == port else f"{shown}:{port}"
 
 
-def build_request_bytes(request: Request, *, absolute_form: bool, proxy_auth: bool) -> bytes:
+def build_request_bytes(request: Request, *, to_proxy: bool = False) -> bytes:
     """Request line, headers in Scrapy's order, and body.
 
-    ``absolute_form`` is for plain-http requests sent to a forward proxy, which also get the
-    ``Proxy-Authorization`` header; CONNECT tunnels send that header to the proxy only.
+    ``to_proxy`` is for plain-http requests sent to a forward proxy: absolute-form target and
+    the proxy's own headers (``Proxy-Authorization``). Without it the bytes are what reaches the
+    origin, which is what a request record holds: a proxy's credentials never enter a WARC.
+    CONNECT tunnels send ``Proxy-Authorization`` to the proxy only, in the CONNECT request.
     """
     parts = urlsplit(request.url)
     scheme = parts.scheme.lower()
@@ -28,7 +31,7 @@ def build_request_bytes(request: Request, *, absolute_form: bool, proxy_auth: bo
     target = parts.path or "/"
     if parts.query:
         target += "?" + parts.query
-    if absolute_form:
+    if to_proxy:
         target = f"{scheme}://{host_header(scheme, host.encode('idna').decode(), port)}{target}"
     given_host = request.headers.get(b"Host")
     host_value = given_host or host_header(scheme, host.encode("idna").decode(), port).encode()
@@ -38,7 +41,7 @@ def build_request_bytes(request: Request, *, absolute_form: bool, proxy_auth: bo
     ]
     for name, values in request.headers.items():
         lowered = name.lower()
-        if lowered in _SKIP and not (proxy_auth and lowered == b"proxy-authorization"):
+        if lowered in _SKIP or (lowered in _PROXY_ONLY and not to_proxy):
             continue
         lines.extend(name + b": " + value for value in values)
     body = request.body or b""

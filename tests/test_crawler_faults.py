@@ -31,10 +31,13 @@ def test_bad_inputs_exit_2_and_write_nothing(prov_home: Path) -> None:
         ["http://exa mple.org/"],
         ["http://[::1/"],
         ["example.org/no-scheme"],
+        ["http://reader:Url-Pw-4Fq@127.0.0.1:1/paywalled"],
+        ["--proxy", "http://u:Proxy-Pw-2Gx@127.0.0.1:notaport", "http://127.0.0.1:1/"],
     ):
         result = run_prov("archive", *args, home=prov_home)
         assert result.returncode == 2, (args, result.stderr)
         assert "prov: error:" in result.stderr
+        assert "-Pw-" not in result.stderr, "an error message repeats a password"
         assert not prov_home.exists(), args
 
 

@@ -110,7 +110,7 @@ def archive(
     if not valid:
         fail("no valid URL to archive")
     if proxy is not None:
-        checked_url(proxy, "--proxy")
+        checked_url(proxy, "--proxy", userinfo=True)
     archive_ = open_configured_archive(preflight=True)
     overrides: dict[str, object] = {}
     if archive_.uploader is not None:  # S3: uploads go on during the crawl and the text stage,

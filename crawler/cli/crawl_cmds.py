@@ -70,7 +70,7 @@ def crawl(
     """Capture ARTICLE_URL and the sources it cites, then match its claims to their text."""
     url = checked_url(url)
     if proxy is not None:
-        checked_url(proxy, "--proxy")
+        checked_url(proxy, "--proxy", userinfo=True)
     try:
         load_registry()  # a bad PROV_SOURCES file is bad input: say so before anything runs
     except RegistryError as exc:

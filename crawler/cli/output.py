@@ -39,10 +39,10 @@ CONTRACT_FIELDS = (
 JsonOption = Annotated[bool, typer.Option("--json", help="machine-readable output")]
 
 
-def checked_url(url: str, option: str = "") -> str:
+def checked_url(url: str, option: str = "", *, userinfo: bool = False) -> str:
     """URL if prov can fetch it; otherwise one line on stderr and exit status 2."""
     try:
-        return check_url(url)
+        return check_url(url, userinfo=userinfo)
     except BadURL as exc:
         fail(f"{option}: {exc}" if option else str(exc))
 
