@@ -1,0 +1,11 @@
+"""prov's library: everything that does not need Scrapy, one sub-package per stage of the flow.
+
+``capture`` (an exchange to WARC records and an index row, written durably) -> ``warc``
+(records, files, CDXJ, fixity, recovery) -> ``store`` (local directory or S3, ranged record
+reads, audits, reindex) -> ``index`` (SQLAlchemy tables and row models) -> ``text``
+(extraction, text stage, diffs) -> ``citations`` (links, attributions, discovery, claims,
+citation graph) -> ``watch`` (changes, claim re-checks, notifications). Flat leaves with
+glossary names (``config``, ``errors``, ``timestamps``, ``digests``, ``surts``, ``urls``,
+``http_response``) import nothing of prov but each other; ``session`` is the composition root
+that opens configuration, index and store together. Nothing here imports Scrapy or Twisted.
+"""

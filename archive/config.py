@@ -6,22 +6,67 @@
 | ``PROV_STORE`` | ``file://$PROV_HOME/warcs`` |
 | ``PROV_DATABASE_URL`` | ``sqlite:///$PROV_HOME/index.sqlite`` |
 | ``PROV_REDIS_URL`` | unset (no shared frontier) |
+
+With an ``s3://`` store:
+
+| variable | default | meaning |
+| --- | --- | --- |
+| ``PROV_KEEP_SPOOL`` | off | keep the spool copy of a WARC after its upload is verified |
+| ``PROV_S3_OBJECT_LOCK_MODE`` | unset | ``GOVERNANCE`` or ``COMPLIANCE`` retention on each object |
+| ``PROV_S3_OBJECT_LOCK_DAYS`` | ``3650`` with a mode | retention period in days |
+| ``PROV_S3_PART_SIZE`` | ``16777216`` | multipart above this size, in parts of this size |
+| ``PROV_S3_DRAIN_TIMEOUT`` | ``60`` | seconds a crawl waits at its end for pending uploads |
+| ``PROV_S3_RETRY_MAX_DELAY`` | ``30`` | longest pause (s) between upload tries while S3 is down |
+
+Change notifications (``archive.watch.notify``):
+
+| variable | default | meaning |
+| --- | --- | --- |
+| ``PROV_WEBHOOK_URL`` | unset | POST each change here (``user:pw@`` becomes a Basic header) |
+| ``PROV_WEBHOOK_TIMEOUT`` | ``10`` | seconds per delivery attempt |
+| ``PROV_WEBHOOK_RETRY`` | ``60`` | seconds before the first retry; doubles each time (cap 6 h) |
+| ``PROV_WEBHOOK_MAX_ATTEMPTS`` | ``12`` | then the row is marked ``failed`` |
+
+Watch runs and the scheduler daemon:
+
+| variable | default | meaning |
+| --- | --- | --- |
+| ``PROV_RUN_TIMEOUT`` | ``3600`` | seconds a run's crawl may take, then it is stopped |
+| ``PROV_SCHEDULER_MISFIRE_GRACE`` | ``300`` | a trigger missed by this much still runs (once) |
+| ``PROV_SCHEDULER_WORKERS`` | ``4`` | watches the daemon runs at the same time |
+| ``PROV_SCHEDULER_TICK`` | ``10`` | seconds between watch-list re-reads and webhook retries |
+| ``PROV_SCHEDULER_STOP_TIMEOUT`` | ``60`` | on SIGTERM, seconds running crawls get to finish |
+
+Credentials, region and endpoint of S3 come from boto3's standard chain (``AWS_ACCESS_KEY_ID``,
+``AWS_SECRET_ACCESS_KEY``, ``AWS_PROFILE``, ``AWS_REGION``, ``AWS_ENDPOINT_URL`` ...); prov
+never reads, stores or prints them. Every option is read here, once, from the environment.
 """
 
 from __future__ import annotations
 
+import base64
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlparse
 
-if TYPE_CHECKING:
-    from archive.s3_config import S3Options
+from archive.errors import ProvError
+from archive.urls import split_userinfo
+
+__all__ = [
+    "OPTION_NAMES",
+    "Config",
+    "ConfigError",
+    "S3Options",
+    "SchedulerOptions",
+    "WebhookOptions",
+    "check_s3_uri",
+    "env_number",
+]
 
 
-class ConfigError(ValueError):
+class ConfigError(ProvError, ValueError):
     """Bad configuration; the message says how to fix it."""
 
 
@@ -46,6 +91,8 @@ class Config:
     database_url: str
     redis_url: str | None = None
     s3: S3Options | None = None  # set for s3:// stores
+    webhook: WebhookOptions = field(default_factory=lambda: WebhookOptions())
+    scheduler: SchedulerOptions = field(default_factory=lambda: SchedulerOptions())
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Config:
@@ -53,12 +100,17 @@ class Config:
         home = Path(env.get("PROV_HOME") or "prov-data").expanduser().resolve()
         store = env.get("PROV_STORE") or (home / "warcs").as_uri()
         database = env.get("PROV_DATABASE_URL") or f"sqlite:///{home / 'index.sqlite'}"
-        config = cls(home, store, database, env.get("PROV_REDIS_URL") or None)
+        config = cls(
+            home,
+            store,
+            database,
+            env.get("PROV_REDIS_URL") or None,
+            webhook=_webhook_options(env),
+            scheduler=_scheduler_options(env),
+        )
         config.check()
         if config.is_s3:
-            from archive.s3_config import S3Options
-
-            config = replace(config, s3=S3Options.from_env(store, env))
+            config = replace(config, s3=_s3_options(store, env))
         return config
 
     def check(self) -> None:
@@ -68,8 +120,6 @@ class Config:
                 f"PROV_STORE={self.store_uri!r}: use file:///absolute/dir or s3://bucket/prefix"
             )
         if scheme == "s3":
-            from archive.s3_config import check_s3_uri
-
             check_s3_uri(self.store_uri)
 
     @property
@@ -88,3 +138,126 @@ class Config:
     def ensure_dirs(self) -> None:
         self.home.mkdir(parents=True, exist_ok=True)
         self.warc_dir.mkdir(parents=True, exist_ok=True)
+
+LOCK_MODES = ("GOVERNANCE", "COMPLIANCE")
+_BUCKET_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789.-")
+MIN_PART_SIZE = 5 * 1024 * 1024  # S3's smallest part (all but the last)
+OPTION_NAMES = (
+    "PROV_KEEP_SPOOL",
+    "PROV_S3_OBJECT_LOCK_MODE",
+    "PROV_S3_OBJECT_LOCK_DAYS",
+    "PROV_S3_PART_SIZE",
+    "PROV_S3_DRAIN_TIMEOUT",
+    "PROV_S3_RETRY_MAX_DELAY",
+)
+
+
+def check_s3_uri(uri: str) -> tuple[str, str]:
+    """(bucket, prefix) of ``s3://bucket/prefix``; the message never repeats credentials."""
+    parts = urlparse(uri)
+    if "@" in parts.netloc:
+        raise ConfigError(
+            "PROV_STORE must not hold credentials: use s3://bucket/prefix and put the keys in "
+            "AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or an AWS profile)"
+        )
+    bucket = parts.netloc
+    if not bucket or parts.query or parts.fragment:
+        raise ConfigError(f"PROV_STORE={uri!r}: use s3://bucket/prefix (prefix optional)")
+    if not (3 <= len(bucket) <= 63) or not all(c in _BUCKET_CHARS for c in bucket):
+        raise ConfigError(
+            f"PROV_STORE={uri!r}: {bucket!r} is not a valid bucket name "
+            "(3 to 63 characters: lower-case letters, digits, dots and hyphens)"
+        )
+    return bucket, parts.path.strip("/")
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in ("1", "true", "yes", "on")
+
+
+@dataclass(frozen=True)
+class S3Options:
+    bucket: str
+    prefix: str = ""
+    keep_spool: bool = False
+    lock_mode: str | None = None
+    lock_days: int = 0
+    part_size: int = 16 * 1024 * 1024
+    drain_timeout: float = 60.0
+    retry_max_delay: float = 30.0
+
+    def key_for(self, name: str) -> str:
+        return f"{self.prefix}/{name}" if self.prefix else name
+
+    def uri_for(self, name: str) -> str:
+        return f"s3://{self.bucket}/{self.key_for(name)}"
+
+
+def _s3_options(uri: str, env: Mapping[str, str]) -> S3Options:
+    bucket, prefix = check_s3_uri(uri)
+    mode = (env.get("PROV_S3_OBJECT_LOCK_MODE") or "").strip().upper() or None
+    if mode is not None and mode not in LOCK_MODES:
+        raise ConfigError(
+            f"PROV_S3_OBJECT_LOCK_MODE={mode!r}: use GOVERNANCE or COMPLIANCE (or unset it)"
+        )
+    days = int(env_number(env, "PROV_S3_OBJECT_LOCK_DAYS", 3650, 1))
+    return S3Options(
+        bucket,
+        prefix,
+        keep_spool=_flag(env.get("PROV_KEEP_SPOOL")),
+        lock_mode=mode,
+        lock_days=days if mode else 0,
+        part_size=int(env_number(env, "PROV_S3_PART_SIZE", S3Options.part_size, MIN_PART_SIZE)),
+        drain_timeout=env_number(env, "PROV_S3_DRAIN_TIMEOUT", S3Options.drain_timeout, 0),
+        retry_max_delay=env_number(env, "PROV_S3_RETRY_MAX_DELAY", S3Options.retry_max_delay, 0.1),
+    )
+
+
+@dataclass(frozen=True)
+class WebhookOptions:
+    """Where changes are POSTed. A ``user:password@`` in the URL becomes ``authorization``
+    (a Basic header sent with each POST) and is never stored in the outbox or printed."""
+
+    url: str | None = None
+    timeout: float = 10.0
+    retry: float = 60.0
+    max_attempts: int = 12
+    authorization: str | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class SchedulerOptions:
+    """Watch runs and the scheduler daemon."""
+
+    run_timeout: float = 3600.0
+    misfire_grace: float = 300.0
+    workers: int = 4
+    tick: float = 10.0
+    stop_timeout: float = 60.0
+
+
+def _webhook_options(env: Mapping[str, str]) -> WebhookOptions:
+    given = env.get("PROV_WEBHOOK_URL") or None
+    url, userinfo = split_userinfo(given) if given else (None, None)
+    if given is not None and not given.startswith(("http://", "https://")):
+        raise ConfigError(f"PROV_WEBHOOK_URL={url!r}: give an http:// or https:// URL")
+    authorization = None
+    if userinfo:
+        authorization = "Basic " + base64.b64encode(userinfo.encode()).decode("ascii")
+    return WebhookOptions(
+        url,
+        env_number(env, "PROV_WEBHOOK_TIMEOUT", 10.0) or 10.0,
+        env_number(env, "PROV_WEBHOOK_RETRY", 60.0),
+        max(1, int(env_number(env, "PROV_WEBHOOK_MAX_ATTEMPTS", 12))),
+        authorization,
+    )
+
+
+def _scheduler_options(env: Mapping[str, str]) -> SchedulerOptions:
+    return SchedulerOptions(
+        run_timeout=env_number(env, "PROV_RUN_TIMEOUT", 3600.0, 1),
+        misfire_grace=env_number(env, "PROV_SCHEDULER_MISFIRE_GRACE", 300.0, 1),
+        workers=int(env_number(env, "PROV_SCHEDULER_WORKERS", 4, 1)),
+        tick=env_number(env, "PROV_SCHEDULER_TICK", 10.0, 0.1),
+        stop_timeout=env_number(env, "PROV_SCHEDULER_STOP_TIMEOUT", 60.0, 0),
+    )

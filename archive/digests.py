@@ -6,6 +6,8 @@ import base64
 import hashlib
 from typing import Protocol
 
+__all__ = ["Digester", "digest_of"]
+
 
 class _Hash(Protocol):
     def update(self, data: bytes | bytearray | memoryview, /) -> None: ...

@@ -11,10 +11,21 @@ from __future__ import annotations
 
 import enum
 
+from archive.errors import ProvError
+
+__all__ = [
+    "Framing",
+    "HTTPParseError",
+    "ResponseParser",
+    "header_value",
+    "media_type",
+    "parse_head",
+]
+
 MAX_HEAD_BYTES = 256 * 1024
 
 
-class HTTPParseError(ValueError):
+class HTTPParseError(ProvError, ValueError):
     """The peer sent bytes that are not an HTTP/1.x response."""
 
 
@@ -216,3 +227,10 @@ class ResponseParser:
             elif not line:  # blank line ends the trailer section
                 self._finish(self._pos)
                 return
+
+
+def media_type(content_type: bytes | None) -> str | None:
+    """``text/html`` of ``text/HTML; charset=utf-8`` (None when there is none)."""
+    if not content_type:
+        return None
+    return content_type.split(b";", 1)[0].strip().lower().decode("latin-1") or None

@@ -9,15 +9,17 @@ from typing import TYPE_CHECKING
 from archive.config import Config
 from archive.index.captures import CaptureIndex
 from archive.index.database import open_engine
-from archive.recovery import RepairedFile, repair_open_files
 from archive.store import Store, open_store
+from archive.warc.recovery import RepairedFile, repair_open_files
 
 if TYPE_CHECKING:
-    from archive.uploader import Uploader
+    from archive.store.s3.uploader import Uploader
+
+__all__ = ["Session", "open_session"]
 
 
 @dataclass
-class Archive:
+class Session:
     config: Config
     index: CaptureIndex
     store: Store
@@ -33,18 +35,18 @@ class Archive:
         return self.config.warc_dir
 
 
-def open_archive(config: Config, *, repair: bool = True, upload: bool = True) -> Archive:
+def open_session(config: Config, *, repair: bool = True, upload: bool = True) -> Session:
     """Create directories and tables as needed, and repair WARCs left open by dead processes.
 
     With an S3 store (and UPLOAD), WARCs still waiting in the spool start going up in the
-    background (see :mod:`archive.uploader`).
+    background (see :mod:`archive.store.s3.uploader`).
     """
     config.ensure_dirs()
-    archive = Archive(config, CaptureIndex(open_engine(config.database_url)), open_store(config))
+    session = Session(config, CaptureIndex(open_engine(config.database_url)), open_store(config))
     if repair:
-        archive.repaired = repair_open_files(archive.warc_dir, archive.index, archive.uri_for)
+        session.repaired = repair_open_files(session.warc_dir, session.index, session.uri_for)
     if upload and config.s3 is not None:
-        from archive.uploader import start_uploads
+        from archive.store.s3.uploader import start_uploads
 
-        archive.uploader = start_uploads(archive)
-    return archive
+        session.uploader = start_uploads(session.store, session.index)
+    return session

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+__all__ = ["Clock", "parse_timestamp", "parse_warc_date", "timestamp14", "utcnow", "warc_date"]
+
 Clock = Callable[[], datetime]
 
 

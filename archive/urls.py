@@ -5,11 +5,15 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote, urlsplit, urlunsplit
 
+from archive.errors import ProvError
+
+__all__ = ["BadURL", "check_url", "split_userinfo", "without_userinfo"]
+
 SUPPORTED_SCHEMES = ("http", "https")
 _USERINFO = re.compile(r"//[^/?#]*@")
 
 
-class BadURL(ValueError):
+class BadURL(ProvError, ValueError):
     """A URL prov will not fetch; the message is one line saying why."""
 
 

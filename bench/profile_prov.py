@@ -98,16 +98,16 @@ def _in(*fragments: str) -> Callable[[Frame], bool]:
 CATEGORIES: list[Rule] = [
     ("WARC gzip (zlib)", lambda f: f.func == "gzip_member"),
     ("digesting (sha1/base32)", _in("archive/digests.py")),
-    ("conditional requests middleware", _in("crawler/conditional_requests.py")),
+    ("conditional requests middleware", _in("crawler/download/conditional.py")),
     ("SQLite index (SQLAlchemy)", _in("archive/index/", "sqlalchemy/", "sqlite3/")),
     (
         "WARC records: build, write, fsync, CDXJ",
         _in(
-            "archive/recorder.py",
-            "archive/warc_record.py",
-            "archive/warc_file.py",
-            "archive/capture_records.py",
-            "archive/cdxj.py",
+            "archive/capture/recorder.py",
+            "archive/warc/record.py",
+            "archive/warc/file.py",
+            "archive/capture/records.py",
+            "archive/warc/cdxj.py",
             "archive/surts.py",
             "archive/timestamps.py",
             "surt/",
@@ -117,15 +117,15 @@ CATEGORIES: list[Rule] = [
     (
         "our HTTP protocol + parser",
         _in(
-            "crawler/http_connection.py",
+            "crawler/download/connection.py",
             "archive/http_response.py",
-            "crawler/request_bytes.py",
-            "crawler/tls.py",
+            "crawler/download/request_bytes.py",
+            "crawler/download/tls.py",
         ),
     ),
     (
         "our download handler (Exchange -> Response)",
-        _in("crawler/download_handler.py", "crawler/capture_context.py"),
+        _in("crawler/download/handler.py", "crawler/download/context.py"),
     ),
     (
         "prov CLI, spider, listing captures",

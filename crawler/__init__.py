@@ -1,3 +1,7 @@
-"""Everything of prov that touches Scrapy: spiders, download handler, runner and CLI."""
+"""Everything of prov that touches Scrapy: the recording downloader (``download``), spiders
+(``spiders``), the scheduler of watched sources (``scheduler``), the runner that starts one
+crawl in this process (``runner``), settings read once (``settings_config``) and the ``prov``
+command line (``cli``). Imports ``archive``; ``archive`` never imports this package.
+"""
 
 __version__ = "0.1.0"

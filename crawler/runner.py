@@ -18,11 +18,13 @@ from scrapy import Spider
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from archive.capture import Capture
 from archive.config import Config
 from archive.index.captures import CaptureIndex
 from archive.index.database import open_engine
-from crawler.spiders.archive import ArchiveSpider
+from archive.index.rows import Capture
+from crawler.spiders.capture import CaptureSpider
+
+__all__ = ["CrawlOutcome", "load_settings", "proxy_environment", "run_capture", "run_spider"]
 
 ProgressCallback = Callable[[str, str | None], None]
 
@@ -102,7 +104,7 @@ def run_spider(
     )
 
 
-def run_archive(
+def run_capture(
     urls: list[str],
     config: Config,
     *,
@@ -112,4 +114,4 @@ def run_archive(
     progress: ProgressCallback | None = None,
 ) -> CrawlOutcome:
     args = {"urls": urls, "requisites": requisites, "progress": progress}
-    return run_spider(ArchiveSpider, config, args, proxy=proxy, overrides=overrides)
+    return run_spider(CaptureSpider, config, args, proxy=proxy, overrides=overrides)

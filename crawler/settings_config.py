@@ -10,9 +10,11 @@ from typing import Any
 import scrapy
 import twisted
 
+from archive.config import OPTION_NAMES as S3_OPTIONS
 from archive.config import Config
-from archive.s3_config import OPTION_NAMES as S3_OPTIONS
 from crawler import __version__
+
+__all__ = ["config_from_settings", "warcinfo_fields"]
 
 
 def config_from_settings(settings: Any) -> Config:

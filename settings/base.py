@@ -17,12 +17,12 @@ PROV_OPERATOR = os.environ.get("PROV_OPERATOR", "")
 USER_AGENT = f"prov/0.1 (source-provenance archiver; +{PROV_CONTACT_URL})"
 
 DOWNLOAD_HANDLERS = {
-    "http": "crawler.download_handler.RecordingDownloadHandler",
-    "https": "crawler.download_handler.RecordingDownloadHandler",
+    "http": "crawler.download.handler.RecordingDownloadHandler",
+    "https": "crawler.download.handler.RecordingDownloadHandler",
 }
 DOWNLOADER_MIDDLEWARES = {
     # after Scrapy's header middlewares (UserAgent 500, DefaultHeaders 400...), before download
-    "crawler.conditional_requests.ConditionalRequestMiddleware": 950,
+    "crawler.download.conditional.ConditionalRequestMiddleware": 950,
 }
 PROV_CONDITIONAL_REQUESTS = True  # revisit records for 304s and identical payloads
 PROV_ARCHIVE_ENABLED = True

@@ -7,7 +7,7 @@ import os
 from functools import cache
 from pathlib import Path
 
-from archive.extraction import Extraction, extract
+from archive.text.extraction import Extraction, extract
 
 
 def corpus_dir() -> Path:

@@ -286,8 +286,8 @@ def test_changes_filters_and_human_output(watched: dict[str, Any]) -> None:
 
 
 def test_home_pages_and_soft_404_rules() -> None:
-    from archive.changes import is_home_page, soft_404
     from archive.index.changes import TextOf
+    from archive.watch.changes import is_home_page, soft_404
 
     for home in ("https://x.org", "https://x.org/", "https://x.org/index.html", "https://x.org/en/"):
         assert is_home_page(home), home

@@ -1,4 +1,4 @@
-"""Charset precedence of archive.extraction.charset.decode_html, on synthetic bytes and the corpus.
+"""Charset precedence of ``extraction.charset.decode_html``, on synthetic bytes and the corpus.
 
 Order: BOM > HTTP Content-Type charset > <meta> (then <?xml encoding>) > detection; a declared
 encoding the body is not valid in is skipped (except predominantly-UTF-8 bodies declared UTF-8).
@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from archive.extraction import charset, decode_html, extract
-from archive.extraction.charset import META_SCAN_BYTES, detect_encoding, looks_cyrillic
-from archive.extraction.labels import from_python_codec, normalize_label
+from archive.text.extraction import charset, decode_html, extract
+from archive.text.extraction.charset import META_SCAN_BYTES, detect_encoding, looks_cyrillic
+from archive.text.extraction.labels import from_python_codec, normalize_label
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = Path(os.environ.get("PROV_CORPUS_DIR", str(REPO.parent / "shared" / "corpus")))

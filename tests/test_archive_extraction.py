@@ -1,7 +1,7 @@
 """Extraction: the public API, failure handling, PDF, and a quality gate on the shared corpus.
 
 The gate (after trafilatura's ``tests/eval_gate.py``) extracts all pages of the shared corpus
-through ``archive.extraction.extract`` and scores each against its ground truth:
+through ``archive.text.extraction.extract`` and scores each against its ground truth:
 
 * ``article_body_full`` / ``extractor_expected_text`` / ``expected_readability_html`` (tags
   stripped): mean token F1 (bag of lower-cased word tokens; Han and kana characters count one
@@ -37,9 +37,9 @@ import pytest
 import trafilatura
 from lxml import html as lxml_html
 
-import archive.extraction
-from archive.extraction import Extraction, extract, extract_html, extract_pdf
-from archive.extraction.html import FAST_ABOVE_BYTES, MAX_HTML_BYTES, HtmlOptions
+import archive.text.extraction
+from archive.text.extraction import Extraction, extract, extract_html, extract_pdf
+from archive.text.extraction.html import FAST_ABOVE_BYTES, MAX_HTML_BYTES, HtmlOptions
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = Path(os.environ.get("PROV_CORPUS_DIR", str(REPO.parent / "shared" / "corpus")))
@@ -243,8 +243,8 @@ def article(hrefs: list[str]) -> bytes:
 
 
 def test_public_api_is_explicit() -> None:
-    exported = {name for name in dir(archive.extraction) if not name.startswith("_")}
-    assert sorted(archive.extraction.__all__) == [
+    exported = {name for name in dir(archive.text.extraction) if not name.startswith("_")}
+    assert sorted(archive.text.extraction.__all__) == [
         "Extraction",
         "decode_html",
         "extract",
@@ -252,7 +252,7 @@ def test_public_api_is_explicit() -> None:
         "extract_pdf",
         "mime_of",
     ]
-    assert set(archive.extraction.__all__) <= exported
+    assert set(archive.text.extraction.__all__) <= exported
 
 
 def test_html_text_metadata_and_links_inside_main_text() -> None:

@@ -11,11 +11,11 @@ import pytest
 
 from archive.config import Config, ConfigError
 from archive.index.files import file_states
-from archive.s3_client import describe, make_client
-from archive.s3_put import VerifiedPut, digest_file
-from archive.s3_store import S3Store
-from archive.session import Archive, open_archive
-from archive.uploader import Uploader, pending_files
+from archive.session import Session, open_session
+from archive.store.s3.client import describe, make_client
+from archive.store.s3.put import VerifiedPut, digest_file
+from archive.store.s3.store import S3Store
+from archive.store.s3.uploader import Uploader, pending_files
 from tests.conftest_s3 import S3Server
 from tests.test_archive_store_contract import _write
 
@@ -27,22 +27,22 @@ def s3_env(s3_server: S3Server, monkeypatch: pytest.MonkeyPatch) -> S3Server:
     return s3_server
 
 
-def _archive(tmp_path: Path, bucket: str, **env: str) -> Archive:
+def _archive(tmp_path: Path, bucket: str, **env: str) -> Session:
     store = f"s3://{bucket}/up-{uuid.uuid4().hex[:8]}"
     config = Config.from_env({"PROV_HOME": str(tmp_path / "home"), "PROV_STORE": store, **env})
-    return open_archive(config, upload=False)  # the tests drive the uploader themselves
+    return open_session(config, upload=False)  # the tests drive the uploader themselves
 
 
 @pytest.fixture
-def written(tmp_path: Path, s3_env: S3Server, s3_bucket: str) -> Iterator[Archive]:
-    archive = _archive(tmp_path, s3_bucket)
-    _write(archive, 3)
-    yield archive
+def written(tmp_path: Path, s3_env: S3Server, s3_bucket: str) -> Iterator[Session]:
+    session = _archive(tmp_path, s3_bucket)
+    _write(session, 3)
+    yield session
 
 
-def _store(archive: Archive) -> S3Store:
-    assert isinstance(archive.store, S3Store)
-    return archive.store
+def _store(session: Session) -> S3Store:
+    assert isinstance(session.store, S3Store)
+    return session.store
 
 
 def test_multipart_upload_is_checked_by_its_composite_sha256(
@@ -62,7 +62,7 @@ def test_multipart_upload_is_checked_by_its_composite_sha256(
     assert again.already_there
 
 
-def test_upload_verifies_then_empties_the_spool(written: Archive) -> None:
+def test_upload_verifies_then_empties_the_spool(written: Session) -> None:
     store = _store(written)
     names = [p.name for p in store.spool_files()]
     uploader = Uploader(store, written.index)
@@ -80,7 +80,7 @@ def test_upload_verifies_then_empties_the_spool(written: Archive) -> None:
     }
 
 
-def test_an_existing_key_is_never_overwritten(written: Archive) -> None:
+def test_an_existing_key_is_never_overwritten(written: Session) -> None:
     store = _store(written)
     name = store.spool_files()[0].name
     store.client.put_object(Bucket=store.bucket, Key=store.key_for(name), Body=b"other bytes")
@@ -94,7 +94,7 @@ def test_an_existing_key_is_never_overwritten(written: Archive) -> None:
     assert name in {p.name for p in pending_files(store, written.index)}
 
 
-def test_the_same_bytes_already_there_count_as_uploaded(written: Archive) -> None:
+def test_the_same_bytes_already_there_count_as_uploaded(written: Session) -> None:
     store = _store(written)
     path = store.spool_files()[0]
     key = store.key_for(path.name)
@@ -106,14 +106,14 @@ def test_the_same_bytes_already_there_count_as_uploaded(written: Archive) -> Non
 
 
 def test_keep_spool_keeps_the_local_copy(tmp_path: Path, s3_env: S3Server, s3_bucket: str) -> None:
-    archive = _archive(tmp_path, s3_bucket, PROV_KEEP_SPOOL="1")
-    _write(archive, 2)
-    store = _store(archive)
-    uploader = Uploader(store, archive.index)
+    session = _archive(tmp_path, s3_bucket, PROV_KEEP_SPOOL="1")
+    _write(session, 2)
+    store = _store(session)
+    uploader = Uploader(store, session.index)
     for path in store.spool_files():
         uploader.upload_one(path.name)
     assert store.spool_files()
-    assert not pending_files(store, archive.index)
+    assert not pending_files(store, session.index)
     assert {f.name for f in store.remote_files()} == {p.name for p in store.spool_files()}
 
 
@@ -121,41 +121,41 @@ def test_files_wait_in_the_spool_and_read_from_it_while_s3_is_down(
     tmp_path: Path, s3_env: S3Server, s3_bucket: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")  # nothing listens there
-    archive = _archive(tmp_path, s3_bucket, PROV_S3_RETRY_MAX_DELAY="0.2")
-    _write(archive, 2)
-    store = _store(archive)
-    uploader = Uploader(store, archive.index).start()
+    session = _archive(tmp_path, s3_bucket, PROV_S3_RETRY_MAX_DELAY="0.2")
+    _write(session, 2)
+    store = _store(session)
+    uploader = Uploader(store, session.index).start()
     uploader.submit_pending()
     assert not uploader.drain(1.5)
     assert uploader.last_error and "cannot reach http://127.0.0.1:9" in uploader.last_error
     uploader.stop()
-    waiting = pending_files(store, archive.index, uploader)
+    waiting = pending_files(store, session.index, uploader)
     assert {w.name for w in waiting} == {p.name for p in store.spool_files()}
-    row = next(iter(archive.index.all_captures()))
+    row = next(iter(session.index.all_captures()))
     assert row.warc is not None and row.warc.startswith("s3://")
     assert row.offset is not None and row.length
     assert store.read_range(row.warc, row.offset, row.length)[:2] == b"\x1f\x8b"
     # the endpoint is back: a new process (here: a new uploader) sends what waited
     monkeypatch.setenv("AWS_ENDPOINT_URL", s3_env.endpoint)
-    later = Uploader(S3Store(store.options, store.spool), archive.index).start()
+    later = Uploader(S3Store(store.options, store.spool), session.index).start()
     assert later.submit_pending() == len(waiting)
     assert later.drain(30), later.last_error
     later.stop()
-    assert not pending_files(store, archive.index)
+    assert not pending_files(store, session.index)
 
 
 def test_object_lock_retention_is_set_on_each_object(
     tmp_path: Path, s3_env: S3Server
 ) -> None:
     bucket = s3_env.create_bucket(f"prov-lock-{uuid.uuid4().hex[:8]}", object_lock=True)
-    archive = _archive(
+    session = _archive(
         tmp_path, bucket, PROV_S3_OBJECT_LOCK_MODE="governance", PROV_S3_OBJECT_LOCK_DAYS="2"
     )
-    store = _store(archive)
+    store = _store(session)
     assert store.preflight() is None
-    _write(archive, 1)
+    _write(session, 1)
     name = store.spool_files()[0].name
-    Uploader(store, archive.index).upload_one(name)
+    Uploader(store, session.index).upload_one(name)
     retention = store.client.get_object_retention(Bucket=bucket, Key=store.key_for(name))
     assert retention["Retention"]["Mode"] == "GOVERNANCE"
 
@@ -163,9 +163,9 @@ def test_object_lock_retention_is_set_on_each_object(
 def test_object_lock_on_a_plain_bucket_is_one_clear_error(
     tmp_path: Path, s3_env: S3Server, s3_bucket: str
 ) -> None:
-    archive = _archive(tmp_path, s3_bucket, PROV_S3_OBJECT_LOCK_MODE="COMPLIANCE")
+    session = _archive(tmp_path, s3_bucket, PROV_S3_OBJECT_LOCK_MODE="COMPLIANCE")
     with pytest.raises(ConfigError) as caught:
-        _store(archive).preflight()
+        _store(session).preflight()
     message = str(caught.value)
     assert "does not support Object Lock" in message and "\n" not in message
 
@@ -192,9 +192,9 @@ def test_errors_never_show_credentials(
 def test_a_crashed_writers_file_is_repaired_then_uploaded(
     tmp_path: Path, s3_env: S3Server, s3_bucket: str
 ) -> None:
-    from archive.capture_records import build_capture
-    from archive.warc_file import WarcWriter
-    from archive.warc_record import new_record_id
+    from archive.capture.records import build_capture
+    from archive.warc.file import WarcWriter
+    from archive.warc.record import new_record_id
     from tests.test_archive_store_contract import _exchange
 
     first = _archive(tmp_path, s3_bucket)
@@ -205,7 +205,7 @@ def test_a_crashed_writers_file_is_repaired_then_uploaded(
     assert writer.current is not None
     writer.sync()
     writer.current.abandon()  # the process died: NAME.open, nothing indexed
-    again = open_archive(first.config, upload=False)  # the next start repairs it
+    again = open_session(first.config, upload=False)  # the next start repairs it
     assert len(again.repaired) == 1 and again.repaired[0].new_rows == 3
     store = _store(again)
     uploader = Uploader(store, again.index).start()

@@ -12,15 +12,15 @@ from typing import Any
 
 import pytest
 
+from archive.capture.exchange import Exchange
+from archive.capture.recorder import CaptureRecorder
 from archive.config import Config
-from archive.exchange import Exchange
 from archive.http_response import ResponseParser
-from archive.record_loader import load_record
-from archive.recorder import CaptureRecorder
-from archive.s3_store import S3Store
-from archive.session import Archive, open_archive
+from archive.session import Session, open_session
 from archive.store import Store, StoreError
-from archive.warc_file import WarcWriter
+from archive.store.loader import load_record
+from archive.store.s3.store import S3Store
+from archive.warc.file import WarcWriter
 from tests.conftest_s3 import S3Server
 
 BODY = b"<html><body>" + random.Random(5).randbytes(6000) + b"</body></html>"  # incompressible
@@ -39,28 +39,28 @@ def _exchange(n: int) -> Exchange:
 
 @dataclass
 class Case:
-    archive: Archive
+    session: Session
     rows: list[dict[str, Any]]
     files: dict[str, bytes]  # name -> the bytes written
 
     @property
     def store(self) -> Store:
-        return self.archive.store
+        return self.session.store
 
 
-def _write(archive: Archive, count: int) -> dict[str, bytes]:
-    writer = WarcWriter(archive.warc_dir, max_file_size=15_000)
+def _write(session: Session, count: int) -> dict[str, bytes]:
+    writer = WarcWriter(session.warc_dir, max_file_size=15_000)
     recorder = CaptureRecorder(
         writer,
-        archive.index,
-        uri_for=archive.uri_for,
+        session.index,
+        uri_for=session.uri_for,
         crawl_id="contract",
-        on_file_closed=archive.uploader.submit if archive.uploader else None,
+        on_file_closed=session.uploader.submit if session.uploader else None,
     ).start()
     for n in range(count):
         recorder.record(_exchange(n))
     recorder.close()
-    return {p.name: p.read_bytes() for p in archive.warc_dir.glob("*.warc.gz")}
+    return {p.name: p.read_bytes() for p in session.warc_dir.glob("*.warc.gz")}
 
 
 @pytest.fixture(params=["local", "s3"])
@@ -74,14 +74,14 @@ def case(
         for name, value in server.env().items():
             monkeypatch.setenv(name, value)
         env["PROV_STORE"] = f"s3://{bucket}/contract-{uuid.uuid4().hex[:8]}"
-    archive = open_archive(Config.from_env(env))
-    files = _write(archive, 6)
-    if archive.uploader is not None:
-        assert archive.uploader.drain(30), archive.uploader.last_error
-    rows = [c.to_json() for c in archive.index.all_captures()]
-    yield Case(archive, rows, files)
-    if archive.uploader is not None:
-        archive.uploader.stop()
+    session = open_session(Config.from_env(env))
+    files = _write(session, 6)
+    if session.uploader is not None:
+        assert session.uploader.drain(30), session.uploader.last_error
+    rows = [c.to_json() for c in session.index.all_captures()]
+    yield Case(session, rows, files)
+    if session.uploader is not None:
+        session.uploader.stop()
 
 
 def test_files_are_listed_with_their_size(case: Case) -> None:

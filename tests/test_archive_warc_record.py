@@ -10,10 +10,10 @@ from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
-from archive.capture_records import build_capture
-from archive.exchange import Exchange, TLSInfo
+from archive.capture.exchange import Exchange, TLSInfo
+from archive.capture.records import build_capture
 from archive.http_response import ResponseParser
-from archive.warc_file import WarcWriter
+from archive.warc.file import WarcWriter
 
 GOLDEN = Path(__file__).parent / "golden" / "capture.warc"
 MOMENT = datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from archive.citations.links import citation_links, classify_links, same_site
 from archive.citations.registry import load_registry
-from archive.extraction import Extraction
+from archive.text.extraction import Extraction
 from tests.citations_data import article, page_url
 
 

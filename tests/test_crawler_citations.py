@@ -60,7 +60,7 @@ def test_linked_sources_are_captured_and_boilerplate_is_not_followed(
     assert linked == {QUANTA_URL, RUSSIAN_URL, DEAD_URL}
     assert sources[QUANTA_URL]["status"] == "captured"
     assert sources[RUSSIAN_URL]["status"] == "captured"
-    assert sources[DEAD_URL]["status"] == "failed: HTTP 404"
+    assert (sources[DEAD_URL]["status"], sources[DEAD_URL]["status_detail"]) == ("gone", "HTTP 404")
     assert "Quanta Magazine reported" in sources[QUANTA_URL]["sentence"]
     for path in BOILERPLATE:
         assert not web.requested(f"http://{NEWS}{path}"), path

@@ -19,6 +19,7 @@ __all__ = [
     "ClaimMatch",
     "CrawlRef",
     "capture_status",
+    "status_of",
 ]
 
 
@@ -117,16 +118,23 @@ class CitedSource:
 
 
 def capture_status(capture: CaptureRef | None) -> str:
-    """pending (never fetched), captured (2xx), redirected (3xx), gone (404, 410), failed."""
+    """The status of a source from its newest capture (see ``status_of``)."""
     if capture is None:
         return "pending"
-    if capture.error is not None or capture.status is None:
+    return status_of(capture.status, capture.error)
+
+
+def status_of(http_status: int | None, error: str | None) -> str:
+    """prov's one vocabulary for a source: ``captured`` (2xx, or a 304 revisit of a capture),
+    ``redirected`` (other 3xx), ``gone`` (404, 410), ``failed`` (an error, no response, any
+    other status); ``pending`` (never fetched) comes from :func:`capture_status`."""
+    if error is not None or http_status is None:
         return "failed"
-    if 200 <= capture.status < 300:
+    if 200 <= http_status < 300 or http_status == 304:
         return "captured"
-    if 300 <= capture.status < 400:
+    if 300 <= http_status < 400:
         return "redirected"
-    if capture.status in (404, 410):
+    if http_status in (404, 410):
         return "gone"
     return "failed"
 

@@ -1,4 +1,4 @@
-"""Build a ``CitationGraph`` from the ``prov sources --json`` dict (``archive.citation_graph``).
+"""Build a ``CitationGraph`` from the ``prov sources --json`` dict (``archive.citations.lookup``).
 
 That dict (``{"article": {...}, "crawl_id", "sources": [...], "claims": [...]}``) holds index
 rows: captures as ``Capture.to_json()``, claims as rows of the ``claims`` table (``status``

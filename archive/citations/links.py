@@ -34,7 +34,7 @@ from urllib.parse import urlsplit, urlunsplit
 from archive.citations.registry import Registry, host_of
 from archive.citations.sentences import Span, paragraph_spans, sentence_at, sentence_spans
 from archive.citations.tokens import normalize_space
-from archive.extraction import Extraction
+from archive.text.extraction import Extraction
 
 __all__ = ["CitationLink", "LinkDecision", "citation_links", "classify_links", "same_site"]
 

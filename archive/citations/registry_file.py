@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from archive.citations.languages import normalize_language
+from archive.errors import ProvError
 
 __all__ = [
     "ENV_VAR",
@@ -41,7 +42,7 @@ _KEYS = frozenset(
 )
 
 
-class RegistryError(ValueError):
+class RegistryError(ProvError, ValueError):
     """A registry file that cannot be used; the message is one line saying what to fix."""
 
 

@@ -15,12 +15,14 @@ import zlib
 from xml.etree.ElementTree import Element, TreeBuilder
 from xml.parsers import expat
 
+from archive.errors import ProvError
+
 __all__ = ["MAX_XML_BYTES", "UnsafeXMLError", "XMLError", "parse_xml"]
 
 MAX_XML_BYTES = 50 * 1024 * 1024  # the sitemap protocol's own limit for one file
 
 
-class XMLError(ValueError):
+class XMLError(ProvError, ValueError):
     """The document is not well-formed XML (or is too large)."""
 
 

@@ -7,10 +7,11 @@ from typing import Any
 
 from sqlalchemy import Engine, delete, insert, select, text, update
 
-from archive.capture import Capture
-from archive.exchange import PreviousCapture
+from archive.index.rows import Capture, PreviousCapture
 from archive.index.schema import captures, crawls, warc_files
 from archive.surts import surt_of
+
+__all__ = ["CaptureIndex"]
 
 # A capture a re-capture may revisit: complete, a 200 (or a 304 revisit of one), with a digest.
 _REVISITABLE = (

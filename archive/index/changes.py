@@ -11,6 +11,8 @@ from sqlalchemy import Engine, insert, inspect, select, text
 
 from archive.index.schema import captures, changes, texts
 
+__all__ = ["ChangeIndex", "TextOf", "change_json"]
+
 # Extraction errors that mean "the page has no main text" (a soft-404 sign), as opposed to
 # errors that say nothing about the page (an unreadable record, an unsupported type).
 NO_MAIN_TEXT = ("empty payload", "trafilatura found no main text")

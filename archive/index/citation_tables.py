@@ -6,6 +6,8 @@ from sqlalchemy import Column, Float, Index, Integer, String, Table, Text
 
 from archive.index.schema import metadata
 
+__all__ = ["citation_edges", "claims"]
+
 citation_edges = Table(
     "citation_edges",
     metadata,

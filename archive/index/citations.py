@@ -10,6 +10,8 @@ from sqlalchemy.engine import RowMapping
 from archive.index.citation_tables import citation_edges, claims
 from archive.timestamps import utcnow, warc_date
 
+__all__ = ["CitationIndex"]
+
 
 class CitationIndex:
     def __init__(self, engine: Engine, crawl_id: str) -> None:

@@ -8,11 +8,14 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
+from archive.errors import ProvError
 from archive.index import citation_tables  # noqa: F401  (its tables join the metadata)
 from archive.index.schema import metadata
 
+__all__ = ["DatabaseURLError", "open_engine"]
 
-class DatabaseURLError(ValueError):
+
+class DatabaseURLError(ProvError, ValueError):
     pass
 
 

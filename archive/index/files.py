@@ -13,6 +13,8 @@ from sqlalchemy import Engine, insert, select, update
 
 from archive.index.schema import warc_files
 
+__all__ = ["CONFLICT", "UPLOADED", "file_rows", "file_states", "set_state"]
+
 UPLOADED = "uploaded"
 CONFLICT = "conflict"
 

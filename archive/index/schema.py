@@ -13,6 +13,19 @@ from sqlalchemy import (
     Text,
 )
 
+__all__ = [
+    "audits",
+    "captures",
+    "changes",
+    "crawls",
+    "metadata",
+    "runs",
+    "texts",
+    "warc_files",
+    "watches",
+    "webhook_outbox",
+]
+
 metadata = MetaData()
 
 captures = Table(

@@ -10,14 +10,17 @@ from typing import Any
 from sqlalchemy import Engine, delete, func, insert, select, text
 from sqlalchemy.engine import RowMapping
 
+from archive.errors import ProvError
 from archive.index.schema import texts
 from archive.surts import surt_of
+
+__all__ = ["SearchHit", "SearchQueryError", "TextIndex", "fts5_query"]
 
 MARK_START, MARK_END = "<mark>", "</mark>"
 _TERMS = re.compile(r'"([^"]+)"|(\S+)')
 
 
-class SearchQueryError(ValueError):
+class SearchQueryError(ProvError, ValueError):
     pass
 
 
@@ -78,10 +81,6 @@ class TextIndex:
         )
         with self.engine.connect() as conn:
             return list(conn.execute(query).mappings())
-
-    def extracted_capture_ids(self) -> set[str]:
-        with self.engine.connect() as conn:
-            return set(conn.scalars(select(texts.c.capture_record_id)))
 
     def clear(self) -> None:
         with self.engine.begin() as conn:

@@ -10,13 +10,16 @@ from typing import Any
 from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from archive.errors import ProvError
 from archive.index.schema import runs, watches
 from archive.timestamps import utcnow, warc_date
+
+__all__ = ["RunIndex", "Watch", "WatchError", "WatchIndex"]
 
 KINDS = ("url", "article")
 
 
-class WatchError(ValueError):
+class WatchError(ProvError, ValueError):
     """A watch that cannot be added or found; the message says why."""
 
 
@@ -147,13 +150,6 @@ class RunIndex:
         values.setdefault("finished", warc_date(utcnow()))
         with self.engine.begin() as conn:
             conn.execute(update(runs).where(runs.c.id == run_id).values(**values))
-
-    def recent(self, watch: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
-        query = select(runs).order_by(runs.c.id.desc()).limit(limit)
-        if watch is not None:
-            query = query.where(runs.c.watch == watch)
-        with self.engine.connect() as conn:
-            return [dict(r._mapping) for r in conn.execute(query)]
 
     def last_of(self, watch_id: int) -> dict[str, Any] | None:
         query = (

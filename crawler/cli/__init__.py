@@ -1,17 +1,22 @@
-"""The ``prov`` command line (see README "CLI reference")."""
+"""The ``prov`` command line (see README "CLI reference"): one ``*_cmd`` module per command
+family, helpers that several commands share in ``common`` (opening the session, the text
+stage) and ``output`` (JSON, tables, exit codes).
+
+The composition root of the CLI: may import everything of ``archive`` and ``crawler``.
+"""
 
 from __future__ import annotations
 
 import typer
 from sqlalchemy.exc import SQLAlchemyError
 
-from crawler.cli.archive_cmd import archive
+from crawler.cli.archive_cmd import archive_urls
 from crawler.cli.changes_cmd import changes
-from crawler.cli.crawl_cmds import crawl, sources
+from crawler.cli.crawl_cmd import crawl, sources
 from crawler.cli.lookup_cmd import lookup
 from crawler.cli.output import EXIT_SOME_FAILED, stderr
-from crawler.cli.schedule_cmds import schedule_app, scheduler
-from crawler.cli.text_cmds import diff, reextract, reindex, search, text
+from crawler.cli.schedule_cmd import schedule_app, scheduler
+from crawler.cli.text_cmd import diff, reextract, reindex, search, text
 from crawler.cli.upload_cmd import upload
 from crawler.cli.verify_cmd import verify
 
@@ -22,7 +27,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-app.command()(archive)
+app.command("archive")(archive_urls)
 app.command()(lookup)
 app.command()(crawl)
 app.command()(sources)
@@ -48,4 +53,23 @@ def main() -> None:
         raise SystemExit(EXIT_SOME_FAILED) from None
 
 
-__all__ = ["app", "main"]
+__all__ = [
+    "EXIT_SOME_FAILED",
+    "app",
+    "archive_urls",
+    "changes",
+    "crawl",
+    "diff",
+    "lookup",
+    "main",
+    "reextract",
+    "reindex",
+    "schedule_app",
+    "scheduler",
+    "search",
+    "sources",
+    "stderr",
+    "text",
+    "upload",
+    "verify",
+]

@@ -9,10 +9,10 @@ from typing import Annotated
 import typer
 from rich.progress import Progress
 
-from archive.capture import Capture
+from archive.index.rows import Capture
 from archive.timestamps import timestamp14, utcnow
 from archive.urls import BadURL, check_url
-from crawler.cli.common import open_configured_archive, run_text_stage
+from crawler.cli.common import finish_uploads, open_configured_session, run_text_stage
 from crawler.cli.output import (
     EXIT_OK,
     EXIT_SOME_FAILED,
@@ -24,7 +24,8 @@ from crawler.cli.output import (
     stderr,
     stdout,
 )
-from crawler.cli.upload_cmd import finish_uploads
+
+__all__ = ["archive_urls"]
 
 TABLE_LIMIT = 100  # larger runs print only the summary (use --json or prov lookup)
 
@@ -68,7 +69,7 @@ def _error_capture(url: str, error: str) -> Capture:
     return Capture(url, timestamp14(utcnow()), None, None, None, None, None, None, None, error)
 
 
-def archive(
+def archive_urls(
     urls: Annotated[list[str] | None, typer.Argument(help="URLs to capture")] = None,
     input_file: Annotated[
         Path | None,
@@ -111,7 +112,7 @@ def archive(
         fail("no valid URL to archive")
     if proxy is not None:
         checked_url(proxy, "--proxy", userinfo=True)
-    archive_ = open_configured_archive(preflight=True)
+    archive_ = open_configured_session(preflight=True)
     overrides: dict[str, object] = {}
     if archive_.uploader is not None:  # S3: uploads go on during the crawl and the text stage,
         archive_.uploader.hold_spool = True  # which reads the spool; finish_uploads waits
@@ -123,13 +124,13 @@ def archive(
     if max_size is not None:
         overrides["DOWNLOAD_MAXSIZE"] = max_size
 
-    from crawler.runner import run_archive  # Scrapy loads only for commands that crawl
+    from crawler.runner import run_capture  # Scrapy loads only for commands that crawl
 
     seeds = list(dict.fromkeys(valid))
     if stderr.is_terminal and not json_output:
         with Progress(console=stderr, transient=True) as bar:
             task = bar.add_task("archiving", total=len(seeds))
-            outcome = run_archive(
+            outcome = run_capture(
                 seeds,
                 archive_.config,
                 requisites=requisites,
@@ -138,7 +139,7 @@ def archive(
                 progress=lambda _seed, _error: bar.advance(task),
             )
     else:
-        outcome = run_archive(
+        outcome = run_capture(
             seeds, archive_.config, requisites=requisites, proxy=proxy, overrides=overrides
         )
     if not no_text:

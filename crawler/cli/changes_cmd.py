@@ -11,8 +11,10 @@ from rich.table import Table
 
 from archive.index.changes import ChangeIndex, change_json
 from archive.timestamps import parse_timestamp, warc_date
-from crawler.cli.common import open_configured_archive
+from crawler.cli.common import open_configured_session
 from crawler.cli.output import fail, print_json, stdout
+
+__all__ = ["changes"]
 
 KINDS = ("first", "unchanged", "changed", "gone", "back", "error", "claim_lost", "claim_back")
 _COLOURS = {
@@ -57,8 +59,8 @@ def changes(
     unknown = [k for k in kind or [] if k not in KINDS]
     if unknown:
         fail(f"--kind {unknown[0]!r}: use {', '.join(KINDS)}")
-    archive = open_configured_archive(upload=False)
-    rows = ChangeIndex(archive.index.engine).listing(since=bound, watch=watch, kinds=kind or ())
+    session = open_configured_session(upload=False)
+    rows = ChangeIndex(session.index.engine).listing(since=bound, watch=watch, kinds=kind or ())
     items = [change_json(row) for row in rows]
     if json_output:
         print_json(items)

@@ -6,46 +6,50 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from archive.capture import Capture
 from archive.config import Config, ConfigError
 from archive.index.database import DatabaseURLError
-from archive.s3_store import S3Store
-from archive.session import Archive, open_archive
+from archive.index.rows import Capture
+from archive.session import Session, open_session
+from archive.store import open_store
+from archive.store.s3.store import S3Store
+from archive.store.s3.uploader import PendingFile, pending_files
 from crawler.cli.output import fail, stderr
 
+__all__ = ["finish_uploads", "human_size", "open_configured_session", "run_text_stage"]
 
-def open_configured_archive(*, upload: bool = True, preflight: bool = False) -> Archive:
+
+def open_configured_session(*, upload: bool = True, preflight: bool = False) -> Session:
     """The archive PROV_* names. UPLOAD: pending S3 uploads resume in the background.
     PREFLIGHT: an S3 bucket that cannot work (missing, refused, no Object Lock) is exit 2."""
     try:
         config = Config.from_env()
         warning = None
-        if preflight and config.s3 is not None:  # before anything is written
-            warning = S3Store(config.s3, config.warc_dir).preflight()
-        archive = open_archive(config, upload=upload)
+        if preflight:  # before anything is written
+            warning = open_store(config).preflight()
+        session = open_session(config, upload=upload)
     except (ConfigError, DatabaseURLError) as exc:
         fail(str(exc))
     except OSError as exc:
         fail(f"cannot open the archive: {exc}")
     if warning:
         stderr.print(f"prov: warning: {warning}", markup=False)
-    for repaired in archive.repaired:
+    for repaired in session.repaired:
         stderr.print(
             f"prov: repaired {repaired.path.name} left open by an interrupted run "
             f"({repaired.new_rows} captures indexed, {repaired.dropped_bytes} bytes of an "
             "incomplete record dropped)",
             markup=False,
         )
-    return archive
+    return session
 
 
-def run_text_stage(archive: Archive, captures: list[Capture]) -> list[dict[str, Any]]:
+def run_text_stage(session: Session, captures: list[Capture]) -> list[dict[str, Any]]:
     """Extract the texts of CAPTURES, one stderr line per failure; a storage or index error
     (a full disk) ends the stage with one line, and the captures stay as they are."""
-    from archive.text_stage import TextStage
+    from archive.text.stage import TextStage
 
     try:
-        rows = TextStage(archive).run(captures)
+        rows = TextStage(session.store, session.index, session.warc_dir).run(captures)
     except (OSError, SQLAlchemyError) as exc:
         reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
         stderr.print(f"prov: text stage failed: {type(exc).__name__}: {reason}", markup=False)
@@ -54,3 +58,32 @@ def run_text_stage(archive: Archive, captures: list[Capture]) -> list[dict[str, 
         if row["error"]:
             stderr.print(f"prov: no text: {row['url']}: {row['error']}", markup=False)
     return rows
+
+
+def human_size(count: int) -> str:
+    return f"{count / 1e6:.1f} MB"
+
+
+def finish_uploads(session: Session, timeout: float | None = None) -> list[PendingFile]:
+    """At the end of a command that wrote WARCs: queue what the spool holds, wait up to
+    TIMEOUT (default PROV_S3_DRAIN_TIMEOUT) and say on stderr what is still waiting."""
+    uploader, store = session.uploader, session.store
+    if uploader is None or not isinstance(store, S3Store):
+        return []
+    uploader.release_spool()
+    uploader.submit_pending()
+    uploader.drain(store.options.drain_timeout if timeout is None else timeout)
+    uploader.stop()
+    pending = pending_files(store, session.index, uploader)
+    if pending:
+        why = uploader.last_error or "upload not finished in time"
+        size = human_size(sum(p.size for p in pending))
+        stderr.print(
+            f"prov: pending: {len(pending)} WARC files ({size}) "
+            f"wait in {store.spool} for {store.uri_for('')}: {why}; they go up at the next "
+            "prov run, or run prov upload",
+            markup=False,
+        )
+    for name, message in uploader.stats.conflicts.items():
+        stderr.print(f"prov: not uploaded: {name}: {message}", markup=False)
+    return pending

@@ -6,8 +6,10 @@ from typing import Annotated
 
 import typer
 
-from crawler.cli.common import open_configured_archive
+from crawler.cli.common import open_configured_session
 from crawler.cli.output import JsonOption, captures_table, checked_url, print_json, stdout
+
+__all__ = ["lookup"]
 
 
 def lookup(
@@ -16,8 +18,8 @@ def lookup(
 ) -> None:
     """Every capture of URL, oldest first."""
     url = checked_url(url)
-    archive = open_configured_archive()
-    captures = archive.index.lookup(url)
+    session = open_configured_session()
+    captures = session.index.lookup(url)
     if json_output:
         print_json([capture.to_json() for capture in captures])
         return

@@ -11,8 +11,21 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from archive.capture import Capture
+from archive.index.rows import Capture
 from archive.urls import BadURL, check_url
+
+__all__ = [
+    "EXIT_OK",
+    "EXIT_SOME_FAILED",
+    "JsonOption",
+    "captures_table",
+    "checked_url",
+    "fail",
+    "print_json",
+    "print_json_list",
+    "stderr",
+    "stdout",
+]
 
 # Piped output is not folded at 80 columns: tables stay greppable.
 stdout = Console(width=None if sys.stdout.isatty() else 240)
@@ -21,20 +34,6 @@ stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 EXIT_OK = 0
 EXIT_SOME_FAILED = 1
 EXIT_BAD_INPUT = 2
-
-CONTRACT_FIELDS = (
-    "url",
-    "timestamp",
-    "status",
-    "mime",
-    "payload_digest",
-    "warc",
-    "offset",
-    "length",
-    "record_id",
-    "error",
-)
-
 
 JsonOption = Annotated[bool, typer.Option("--json", help="machine-readable output")]
 
@@ -67,10 +66,6 @@ def print_json_list(items: Iterable[Any]) -> None:
     write("\n]\n")
 
 
-def capture_json(capture: Capture) -> dict[str, Any]:
-    return capture.to_json()
-
-
 def captures_table(captures: Sequence[Capture], title: str) -> Table:
     table = Table(title=title, title_justify="left")
     for column in ("timestamp", "status", "mime", "url", "WARC (offset+length) / error"):
@@ -88,8 +83,3 @@ def captures_table(captures: Sequence[Capture], title: str) -> Table:
         status = "-" if capture.status is None else str(capture.status)
         table.add_row(capture.timestamp, status, capture.mime or "", capture.url, where)
     return table
-
-
-def print_lines(lines: Iterable[str]) -> None:
-    for line in lines:
-        stderr.print(line, markup=False)

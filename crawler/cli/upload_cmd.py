@@ -7,15 +7,12 @@ from typing import Annotated, Any
 import typer
 from rich.progress import Progress
 
-from archive.s3_store import S3Store
-from archive.session import Archive
-from archive.uploader import PendingFile, Uploader, pending_files, start_uploads
-from crawler.cli.common import open_configured_archive
+from archive.store.s3.store import S3Store
+from archive.store.s3.uploader import PendingFile, Uploader, pending_files, start_uploads
+from crawler.cli.common import human_size, open_configured_session
 from crawler.cli.output import EXIT_OK, EXIT_SOME_FAILED, print_json, stderr, stdout
 
-
-def _size(count: int) -> str:
-    return f"{count / 1e6:.1f} MB"
+__all__ = ["upload"]
 
 
 def _pending_json(item: PendingFile, store: S3Store) -> dict[str, Any]:
@@ -26,30 +23,6 @@ def _pending_json(item: PendingFile, store: S3Store) -> dict[str, Any]:
         "state": item.state,
         "error": item.error,
     }
-
-
-def finish_uploads(archive: Archive, timeout: float | None = None) -> list[PendingFile]:
-    """At the end of a command that wrote WARCs: queue what the spool holds, wait up to
-    TIMEOUT (default PROV_S3_DRAIN_TIMEOUT) and say on stderr what is still waiting."""
-    uploader, store = archive.uploader, archive.store
-    if uploader is None or not isinstance(store, S3Store):
-        return []
-    uploader.release_spool()
-    uploader.submit_pending()
-    uploader.drain(store.options.drain_timeout if timeout is None else timeout)
-    uploader.stop()
-    pending = pending_files(store, archive.index, uploader)
-    if pending:
-        why = uploader.last_error or "upload not finished in time"
-        stderr.print(
-            f"prov: pending: {len(pending)} WARC files ({_size(sum(p.size for p in pending))}) "
-            f"wait in {store.spool} for {store.uri_for('')}: {why}; they go up at the next "
-            "prov run, or run prov upload",
-            markup=False,
-        )
-    for name, message in uploader.stats.conflicts.items():
-        stderr.print(f"prov: not uploaded: {name}: {message}", markup=False)
-    return pending
 
 
 def _wait(uploader: Uploader, timeout: float, total: int, show: bool) -> None:
@@ -74,22 +47,22 @@ def upload(
     json_output: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
 ) -> None:
     """Upload the WARC files waiting in the spool to the S3 store (and verify them)."""
-    archive = open_configured_archive(upload=False, preflight=not pending_only)
-    store = archive.store
+    session = open_configured_session(upload=False, preflight=not pending_only)
+    store = session.store
     if not isinstance(store, S3Store):
         if json_output:
-            print_json({"store": archive.config.store_uri, "uploaded": [], "pending": []})
+            print_json({"store": session.config.store_uri, "uploaded": [], "pending": []})
         else:
             stdout.print("PROV_STORE is a local directory: nothing to upload", markup=False)
         raise typer.Exit(EXIT_OK)
     uploader = None
     if not pending_only:
-        waiting = pending_files(store, archive.index)
-        uploader = archive.uploader = start_uploads(archive)
+        waiting = pending_files(store, session.index)
+        uploader = session.uploader = start_uploads(session.store, session.index)
         assert uploader is not None
         _wait(uploader, timeout, len(waiting), stderr.is_terminal and not json_output)
         uploader.stop()
-    pending = pending_files(store, archive.index, uploader)
+    pending = pending_files(store, session.index, uploader)
     uploaded = uploader.stats.uploaded if uploader else []
     if json_output:
         print_json(
@@ -104,13 +77,13 @@ def upload(
     else:
         if uploader is not None:
             stdout.print(
-                f"uploaded {len(uploaded)} WARC files ({_size(uploader.stats.bytes)}) "
+                f"uploaded {len(uploaded)} WARC files ({human_size(uploader.stats.bytes)}) "
                 f"to {store.uri_for('')}, each verified by its SHA-256",
                 markup=False,
             )
         for item in pending:
             stdout.print(
-                f"pending: {item.name} ({_size(item.size)}, {item.state})"
+                f"pending: {item.name} ({human_size(item.size)}, {item.state})"
                 + (f": {item.error}" if item.error else ""),
                 markup=False,
             )

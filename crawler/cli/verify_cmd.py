@@ -11,9 +11,11 @@ from rich.table import Table
 
 from archive.index.files import file_rows
 from archive.store import StoreError
-from archive.verify import AuditReport, run_audit
-from crawler.cli.common import open_configured_archive
+from archive.store.audit import AuditReport, run_audit
+from crawler.cli.common import open_configured_session
 from crawler.cli.output import EXIT_OK, EXIT_SOME_FAILED, fail, print_json, stderr, stdout
+
+__all__ = ["verify"]
 
 SHOWN = 50  # problems listed for people (all of them with --json)
 
@@ -40,13 +42,13 @@ def verify(
     json_output: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
 ) -> None:
     """Fixity audit: re-read every stored WARC, recompute digests, compare with the index."""
-    archive = open_configured_archive(upload=False)
+    session = open_configured_session(upload=False)
     if names:
         try:
-            known = {f.name for f in archive.store.list_files()}
+            known = {f.name for f in session.store.list_files()}
         except StoreError as exc:
             fail(str(exc), EXIT_SOME_FAILED)
-        known |= {row["name"] for row in file_rows(archive.index.engine)}
+        known |= {row["name"] for row in file_rows(session.index.engine)}
         unknown = [name for name in names if name not in known]
         if unknown:
             fail(f"no stored WARC named {unknown[0]} (prov verify without names audits all)")
@@ -55,14 +57,13 @@ def verify(
         columns = (*Progress.get_default_columns()[:1], BarColumn(), DownloadColumn())
         with Progress(*columns, TimeRemainingColumn(), console=stderr, transient=True) as bar:
             task = bar.add_task("verifying", total=None)
-            report = run_audit(
-                archive,
+            report = run_audit(session.store, session.index,
                 names,
                 progress=lambda n: bar.advance(task, n),
                 on_start=lambda total: bar.update(task, total=total),
             )
     else:
-        report = run_audit(archive, names)
+        report = run_audit(session.store, session.index, names)
     seconds = time.monotonic() - started
     if json_output:
         print_json({**report.to_json(), "seconds": round(seconds, 3)})

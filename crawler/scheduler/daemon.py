@@ -38,14 +38,15 @@ from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from archive.config import SchedulerOptions
 from archive.index.watches import WatchIndex
-from archive.notify import Notifier, WebhookOptions
-from archive.session import Archive
+from archive.session import Session
 from archive.timestamps import utcnow, warc_date
-from crawler.scheduler.options import JOB_TABLE, SchedulerOptions
+from archive.watch.notify import Notifier
+from crawler.scheduler.options import JOB_TABLE
 from crawler.scheduler.triggers import build_trigger
 
-__all__ = ["JOB_TABLE", "Events", "run_daemon", "run_watch_job"]
+__all__ = ["Events", "run_daemon", "run_watch_job"]
 
 JOB_FUNC = "crawler.scheduler.daemon:run_watch_job"
 CHILD_STOP_GRACE = 15.0  # after SIGTERM to a child, before SIGKILL
@@ -100,9 +101,9 @@ def run_watch_job(name: str) -> None:
     _emit("finished", watch=name, exit_code=code, seconds=round(time.monotonic() - started, 3))
 
 
-def _sync(scheduler: BackgroundScheduler, archive: Archive, options: SchedulerOptions) -> None:
+def _sync(scheduler: BackgroundScheduler, session: Session, options: SchedulerOptions) -> None:
     """Make the job store match the watches table."""
-    watches = {f"watch-{w.id}": w for w in WatchIndex(archive.index.engine).all()}
+    watches = {f"watch-{w.id}": w for w in WatchIndex(session.index.engine).all()}
     for job in scheduler.get_jobs(jobstore="default"):
         if job.id not in watches:
             scheduler.remove_job(job.id, "default")
@@ -169,7 +170,7 @@ def _stop_children(timeout: float) -> None:
             proc.kill()
 
 
-def run_daemon(archive: Archive, options: SchedulerOptions, events: Events) -> None:
+def run_daemon(session: Session, options: SchedulerOptions, events: Events) -> None:
     """Run until SIGTERM or SIGINT."""
     global _events
     _events = events
@@ -178,7 +179,7 @@ def run_daemon(archive: Archive, options: SchedulerOptions, events: Events) -> N
         signal.signal(signum, lambda _n, _f: stop.set())
     scheduler = BackgroundScheduler(
         jobstores={
-            "default": SQLAlchemyJobStore(engine=archive.index.engine, tablename=JOB_TABLE),
+            "default": SQLAlchemyJobStore(engine=session.index.engine, tablename=JOB_TABLE),
             "local": MemoryJobStore(),
         },
         executors={
@@ -194,11 +195,11 @@ def run_daemon(archive: Archive, options: SchedulerOptions, events: Events) -> N
             names[job_id] = job.args[0] if job is not None else job_id
         return names[job_id]
 
-    notifier = Notifier(archive.index.engine, WebhookOptions.from_env(), lambda line: None)
+    notifier = Notifier(session.index.engine, session.config.webhook, lambda line: None)
 
     def tick() -> None:
         try:
-            _sync(scheduler, archive, options)
+            _sync(scheduler, session, options)
             result = notifier.flush(budget=max(5.0, options.tick))
         except Exception as exc:  # the database may be briefly away; try again next tick
             _emit("error", reason=f"{type(exc).__name__}: {exc}")
@@ -211,7 +212,7 @@ def run_daemon(archive: Archive, options: SchedulerOptions, events: Events) -> N
         EVENT_JOB_SUBMITTED | EVENT_JOB_MAX_INSTANCES | EVENT_JOB_MISSED | EVENT_JOB_ERROR,
     )
     scheduler.start(paused=True)
-    _sync(scheduler, archive, options)
+    _sync(scheduler, session, options)
     scheduler.add_job(
         tick,
         "interval",

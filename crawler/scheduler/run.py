@@ -1,11 +1,10 @@
 """One run of watched sources: lock, record, crawl in a child process, detect changes, notify.
 
 ``prov schedule run`` (what the daemon, system cron and people all call) does this. Each watch
-is locked (``archive.run_lock``) for the whole run, so the same watch never runs twice at once
+is locked (``archive.watch.lock``) for the whole run, so the same watch never runs twice at once
 whoever started it; a watch found locked is recorded as a ``skipped`` run. The URL watches of
 one invocation are captured by one ``prov archive`` child process (Twisted's reactor runs once
-per process); article watches by ``prov crawl`` when that command exists, else by ``prov
-archive`` of the article alone (the run says that the citation crawl is pending).
+per process); each article watch by a ``prov crawl`` child of its own.
 """
 
 from __future__ import annotations
@@ -20,26 +19,24 @@ from dataclasses import dataclass, field
 from types import FrameType
 from typing import Any
 
-from archive.capture import Capture
-from archive.changes import check_url
-from archive.claim_watch import LOST, recheck_claims
+from archive.errors import ProvError
 from archive.index.changes import ChangeIndex
+from archive.index.rows import Capture
 from archive.index.watches import RunIndex, Watch
-from archive.notify import Notifier, WebhookOptions
-from archive.run_lock import RunLock
-from archive.session import Archive
+from archive.session import Session
 from archive.timestamps import utcnow, warc_date
+from archive.watch.changes import check_for_change
+from archive.watch.claims import LOST, recheck_claims
+from archive.watch.lock import RunLock
+from archive.watch.notify import Notifier
 
-__all__ = ["CITATIONS_PENDING", "TRIGGERS", "WatchRun", "crawl_command_available", "run_watches"]
+__all__ = ["TRIGGERS", "Interrupted", "WatchRun", "run_watches"]
 
 TRIGGERS = ("command", "cron", "scheduler")
-CITATIONS_PENDING = (
-    "citation crawl pending: prov crawl is not available yet, so only the article was archived"
-)
 STOP_GRACE = 10.0  # seconds a child gets after SIGTERM before SIGKILL
 
 
-class Interrupted(Exception):
+class Interrupted(ProvError):
     """SIGTERM arrived while a run was going on."""
 
 
@@ -63,13 +60,6 @@ class WatchRun:
             "crawl_id": self.crawl_id,
             "message": self.message,
         }
-
-
-def crawl_command_available() -> bool:
-    from crawler.cli import app
-
-    names = {cmd.name or getattr(cmd.callback, "__name__", "") for cmd in app.registered_commands}
-    return "crawl" in names
 
 
 def _crawl_id_in(output: str) -> str | None:
@@ -130,7 +120,7 @@ def _sigterm_interrupts() -> Iterator[None]:
 
 
 def _lock_all(
-    archive: Archive, watches: list[Watch], trigger: str, runs: RunIndex
+    session: Session, watches: list[Watch], trigger: str, runs: RunIndex
 ) -> tuple[list[WatchRun], list[WatchRun]]:
     """(runs that go ahead, holding their locks; runs that do not: paused or skipped)."""
     active: list[WatchRun] = []
@@ -139,7 +129,7 @@ def _lock_all(
         if watch.paused:
             others.append(WatchRun(watch, None, "paused", message="paused; prov schedule resume"))
             continue
-        lock = RunLock(archive.config.home, f"watch-{watch.id}", archive.index.engine)
+        lock = RunLock(session.config.home, f"watch-{watch.id}", session.index.engine)
         if not lock.acquire():
             why = f"already running ({lock.holder()})"
             run_id = runs.start(watch, trigger, "skipped", message=why)
@@ -150,36 +140,35 @@ def _lock_all(
     return active, others
 
 
-def _jobs(active: list[WatchRun], crawl: bool) -> list[tuple[list[WatchRun], list[str]]]:
+def _jobs(active: list[WatchRun]) -> list[tuple[list[WatchRun], list[str]]]:
     prov = [sys.executable, "-m", "crawler.cli"]
-    batch = [r for r in active if r.watch.kind == "url" or not crawl]
+    batch = [r for r in active if r.watch.kind == "url"]
     jobs = []
     if batch:
         urls = list(dict.fromkeys(r.watch.url for r in batch))
         jobs.append((batch, [*prov, "archive", "--json", *urls]))
     for run in active:
-        if run.watch.kind == "article" and crawl:
+        if run.watch.kind == "article":
             jobs.append(([run], [*prov, "crawl", "--json", run.watch.url]))
     return jobs
 
 
 def _detect(
-    archive: Archive,
+    session: Session,
     run: WatchRun,
     captures: list[Capture],
-    crawl: bool,
     notifier: Notifier,
 ) -> None:
-    index = ChangeIndex(archive.index.engine)
+    index = ChangeIndex(session.index.engine)
     targets = [(run.watch.url, True)]
-    if run.watch.kind == "article" and crawl and run.crawl_id:
+    if run.watch.kind == "article" and run.crawl_id:
         targets += [(url, False) for url in index.cited_urls(run.crawl_id)]
     for url, seed in targets:
-        row = check_url(index, run.watch, url, captures, run.run_id, seed)
+        row = check_for_change(index, run.watch, url, captures, run.run_id, seed)
         run.checks.append(row)
         notifier.notify(row)
-    if run.watch.kind == "article" and crawl and run.crawl_id:
-        for claim in recheck_claims(archive.index.engine, run.watch.url, run.crawl_id):
+    if run.watch.kind == "article" and run.crawl_id:
+        for claim in recheck_claims(session.index.engine, run.watch.url, run.crawl_id):
             verb = "lost its backing" if claim["kind"] == LOST else "is backed again"
             row = index.add(
                 {
@@ -202,7 +191,7 @@ def _detect(
 
 
 def run_watches(
-    archive: Archive,
+    session: Session,
     watches: list[Watch],
     trigger: str,
     *,
@@ -210,18 +199,17 @@ def run_watches(
     log: Callable[[str], None] | None = None,
 ) -> list[WatchRun]:
     """Run WATCHES now; returns one WatchRun each (in order: run, then paused and skipped)."""
-    runs = RunIndex(archive.index.engine)
-    notifier = Notifier(archive.index.engine, WebhookOptions.from_env(), log)
-    active, others = _lock_all(archive, watches, trigger, runs)
-    crawl = crawl_command_available()
+    runs = RunIndex(session.index.engine)
+    notifier = Notifier(session.index.engine, session.config.webhook, log)
+    active, others = _lock_all(session, watches, trigger, runs)
     try:
         with _sigterm_interrupts():
-            for group, argv in _jobs(active, crawl):
+            for group, argv in _jobs(active):
                 code, out, stopped = _child(argv, timeout)
                 crawl_id = _crawl_id_in(out)
-                captures = archive.index.for_crawl(crawl_id) if crawl_id else []
+                captures = session.index.for_crawl(crawl_id) if crawl_id else []
                 for run in group:
-                    _conclude(archive, run, code, crawl_id, stopped, captures, crawl, notifier)
+                    _conclude(session, run, code, crawl_id, stopped, captures, notifier)
                     _finish(runs, run)
     except Interrupted:
         for run in active:
@@ -240,13 +228,12 @@ def run_watches(
 
 
 def _conclude(
-    archive: Archive,
+    session: Session,
     run: WatchRun,
     code: int | None,
     crawl_id: str | None,
     stopped: str | None,
     captures: list[Capture],
-    crawl: bool,
     notifier: Notifier,
 ) -> None:
     """Status of RUN from its crawl's exit code, and the change checks when the crawl ran."""
@@ -256,15 +243,13 @@ def _conclude(
         run.message = stopped or f"the crawl exited with status {code}"
     else:
         try:
-            _detect(archive, run, captures, crawl, notifier)
+            _detect(session, run, captures, notifier)
         except Exception as exc:  # one watch's bad luck does not stop the others
             run.status = "error"
             run.message = f"change detection failed: {type(exc).__name__}: {exc}"
         else:  # one crawl may serve several watches: each is judged by its own URLs
             failed = any(c["state"] != "ok" for c in run.checks)
             run.status, run.exit_code = ("failed", 1) if failed else ("ok", 0)
-    if run.watch.kind == "article" and not crawl:
-        run.message = "; ".join(filter(None, [run.message, CITATIONS_PENDING]))
 
 
 def _finish(runs: RunIndex, run: WatchRun) -> None:

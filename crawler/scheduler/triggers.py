@@ -15,6 +15,7 @@ from apscheduler.triggers.combining import OrTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from archive.errors import ProvError
 from archive.index.watches import Watch
 
 __all__ = ["ScheduleError", "build_trigger", "cron_trigger", "interval_trigger", "next_fire"]
@@ -32,7 +33,7 @@ DAY_NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 MAX_EVERY = 366 * 24 * 3600
 
 
-class ScheduleError(ValueError):
+class ScheduleError(ProvError, ValueError):
     """A schedule prov cannot use; the message says how to write one."""
 
 

@@ -11,7 +11,7 @@
   never widens beyond main-text links and registry discovery, so no site is crawled whole.
 
 Every page, feed and sitemap fetched is archived by the download handler like any capture.
-Edges and claims go to the index through :class:`archive.index.citations.CitationIndex`;
+Edges and claims go to the index through :class:`session.index.citations.CitationIndex`;
 claims are matched to source passages after the crawl, once texts are extracted.
 """
 
@@ -34,10 +34,12 @@ from archive.citations.discovery import rank_candidates
 from archive.citations.feeds import parse_feed
 from archive.citations.links import CitationLink, citation_links
 from archive.citations.registry import Registry, load_registry
-from archive.extraction import Extraction, extract
 from archive.index.citations import CitationIndex
 from archive.index.database import open_engine
+from archive.text.extraction import Extraction, extract
 from crawler.settings_config import config_from_settings
+
+__all__ = ["CitationsSpider"]
 
 WINDOW = timedelta(days=3)
 MAX_CANDIDATES = 2

@@ -1,0 +1,225 @@
+"""The capture recorder: exchanges in, WARC records and index rows out, on one writer thread.
+
+Compression and disk writes happen off the caller's thread (zlib releases the GIL, so on a
+crawl this uses the second core). Index rows are group-committed: the WARC file is fsynced
+first, then the rows pointing into it are inserted, so a row never points at bytes that are
+not durably on disk. A write error (disk full, file too large) abandons the current file as
+``.open`` for :mod:`archive.warc.recovery`, is recorded in :attr:`CaptureRecorder.write_errors`
+and the recorder goes on with a new file for the next capture.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from archive.capture.exchange import Exchange
+from archive.capture.records import build_capture
+from archive.index.captures import CaptureIndex
+from archive.timestamps import utcnow, warc_date
+from archive.warc.cdxj import INDEXED_TYPES, cdxj_line, cdxj_path_for, write_cdxj
+from archive.warc.file import WarcWriter
+from archive.warc.record import RecordIdFactory, new_record_id
+
+__all__ = ["CaptureRecorder"]
+
+logger = logging.getLogger(__name__)
+
+_STOP = object()
+
+
+def _size_of(exchange: Exchange) -> int:
+    wire = len(exchange.parser.wire) if exchange.parser is not None else 0
+    return len(exchange.request_bytes) + wire
+
+
+class CaptureRecorder:
+    def __init__(
+        self,
+        writer: WarcWriter,
+        index: CaptureIndex,
+        *,
+        uri_for: Callable[[str], str],
+        crawl_id: str,
+        sync_interval: float = 0.5,
+        max_pending: int = 256,
+        max_queued_bytes: int = 64 * 1024 * 1024,
+        new_id: RecordIdFactory = new_record_id,
+        on_file_closed: Callable[[Path], None] | None = None,
+        after_close: Callable[[], object] | None = None,
+    ) -> None:
+        self.writer = writer
+        self.on_file_closed = on_file_closed  # e.g. the S3 uploader's submit
+        self.after_close = after_close  # e.g. wait a bounded time for pending uploads
+        self.index = index
+        self.uri_for = uri_for
+        self.crawl_id = crawl_id
+        self.sync_interval = sync_interval
+        self.max_pending = max_pending
+        self.new_id = new_id
+        self.write_errors: list[str] = []
+        self.unwritten: list[dict[str, Any]] = []  # rows that could not be stored anywhere
+        self.stats: dict[str, int] = defaultdict(int)
+        self._queue: queue.Queue[object] = queue.Queue()
+        self.max_queued_bytes = max_queued_bytes
+        self._queued_bytes = 0
+        self._room = threading.Condition()
+        self._pending: list[dict[str, Any]] = []
+        self._pending_since = 0.0
+        self._cdxj: dict[str, list[str]] = defaultdict(list)
+        self._thread = threading.Thread(target=self._run, name="prov-recorder", daemon=True)
+        self._fatal: BaseException | None = None
+        writer.on_closed = self._file_closed
+
+    def start(self) -> CaptureRecorder:
+        self._thread.start()
+        return self
+
+    def record(self, exchange: Exchange) -> None:
+        """Queue an exchange; blocks while the writer is MAX_QUEUED_BYTES behind, so memory
+        stays bounded however large the responses are (one larger exchange still passes)."""
+        exchange.context.setdefault("crawl-id", self.crawl_id)
+        size = _size_of(exchange)
+        with self._room:
+            while self._queued_bytes and self._queued_bytes + size > self.max_queued_bytes:
+                self._room.wait()
+            self._queued_bytes += size
+        self._queue.put(exchange)
+
+    def close(self) -> None:
+        self._queue.put(_STOP)
+        self._thread.join()
+        if self.after_close is not None:
+            self.after_close()
+        if self._fatal is not None:
+            raise RuntimeError(f"capture recorder failed: {self._fatal}") from self._fatal
+
+    def _run(self) -> None:
+        try:
+            while True:
+                timeout = None
+                if self._pending:
+                    timeout = max(0.0, self._pending_since + self.sync_interval - time.monotonic())
+                try:
+                    item = self._queue.get(timeout=timeout)
+                except queue.Empty:
+                    self._sync()
+                    continue
+                if item is _STOP:
+                    break
+                assert isinstance(item, Exchange)
+                self._write(item)
+                with self._room:
+                    self._queued_bytes -= _size_of(item)
+                    self._room.notify_all()
+                if len(self._pending) >= self.max_pending:
+                    self._sync()
+            self._sync()
+            self._close_writer()
+        except BaseException as exc:  # the crawl must hear about it, not a dead thread
+            logger.exception("capture recorder stopped")
+            self._fatal = exc
+
+    def _write(self, exchange: Exchange) -> None:
+        try:
+            warc = self.writer.ensure_file()
+            built = build_capture(exchange, self.writer.warcinfo_id, self.new_id)
+            locations = self.writer.write_capture(built.records)
+        except OSError as exc:
+            self._write_failed(exchange, exc)
+            return
+        primary = next(loc for loc in locations if loc.record_id == built.primary.record_id)
+        row = built.row
+        row["crawl_id"] = row["crawl_id"] or self.crawl_id
+        if built.primary.warc_type in ("response", "revisit"):
+            row.update(warc=self.uri_for(warc.name), offset=primary.offset, length=primary.length)
+        else:
+            row.update(warc=None, offset=None, length=None)
+        if built.primary.warc_type in INDEXED_TYPES:
+            self._cdxj[warc.name].append(
+                cdxj_line(
+                    row["url"],
+                    row["timestamp"],
+                    mime="warc/revisit" if row["record_type"] == "revisit" else row["mime"],
+                    status=row["status"],
+                    digest=row["payload_digest"],
+                    length=primary.length,
+                    offset=primary.offset,
+                    filename=warc.name,
+                )
+            )
+        if not self._pending:
+            self._pending_since = time.monotonic()
+        self._pending.append(row)
+        self.stats["warc/records_written"] += len(locations)
+        self.stats["warc/bytes_written"] += sum(loc.length for loc in locations)
+        self.stats["prov/captures" if row["status"] is not None else "prov/fetch_failures"] += 1
+
+    def _write_failed(self, exchange: Exchange, exc: OSError) -> None:
+        message = f"WARC write failed: {exc.strerror or exc} ({exc.filename or 'warc file'})"
+        logger.error("%s: %s", exchange.url, message)
+        self.write_errors.append(message)
+        self.stats["warc/write_errors"] += 1
+        self._sync()  # rows for the complete records before this one, if the file still syncs
+        self._abandon_current()
+        self.unwritten.append({"url": exchange.url, "error": message})
+
+    def _abandon_current(self) -> None:
+        """Leave the current file ``.open`` (recovery cuts it after its last complete record)
+        and start a new one for the next capture."""
+        if self.writer.current is not None:
+            self.writer.current.abandon()
+            self.writer.current = None
+
+    def _error(
+        self, what: str, exc: BaseException, rows: Sequence[dict[str, Any]] = ()
+    ) -> None:
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        message = f"{what}: {type(exc).__name__}: {reason}"
+        logger.error(message)
+        self.write_errors.append(message)
+        self.unwritten.extend({"url": r["url"], "error": message} for r in rows)
+
+    def _sync(self) -> None:
+        if not self._pending:
+            return
+        rows, self._pending = self._pending, []
+        try:
+            self.writer.sync()
+        except OSError as exc:  # not durable: no rows; recovery indexes what reached the disk
+            self._error("WARC sync failed", exc, rows)
+            self._abandon_current()
+            return
+        try:
+            self.index.add_captures(rows)
+        except Exception as exc:
+            self._error("index write failed", exc, rows)
+
+    def _file_closed(self, path: Path) -> None:
+        lines = self._cdxj.pop(path.name, [])
+        try:
+            write_cdxj(cdxj_path_for(path), lines)  # prov reindex rebuilds it if this fails
+            self.index.record_warc_file(
+                path.name,
+                self.uri_for(path.name),
+                self.crawl_id,
+                path.stat().st_size,
+                warc_date(utcnow()),
+                "closed",
+            )
+        except Exception as exc:
+            self._error(f"recording {path.name} failed", exc)
+        if self.on_file_closed is not None:
+            self.on_file_closed(path)
+
+    def _close_writer(self) -> None:
+        try:
+            self.writer.close()
+        except OSError as exc:
+            self.write_errors.append(f"closing WARC failed: {exc}")

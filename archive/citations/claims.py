@@ -1,0 +1,70 @@
+"""After a citation crawl: link each claim to the best passage in a captured source's text.
+
+A claim whose sentence holds a link is matched against that link's capture; a claim attributed
+by name to a registered publisher against the candidates discovered for it. The best result
+wins (a match over a "needs translation" flag over "not found"); no source text at all is
+"no_source" (the source was not captured, or had no text).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.engine import RowMapping
+
+from archive.citations.matching import match_claim
+from archive.index.citations import CitationIndex
+from archive.index.texts import TextIndex
+
+__all__ = ["match_claims"]
+
+_RANK = {"matched": 3, "needs_translation": 2, "not_found": 1}
+
+
+def _candidate_urls(claim: RowMapping, edges: list[RowMapping]) -> list[str]:
+    if claim["cited_url"]:
+        return [claim["cited_url"]]
+    return [
+        edge["cited_url"]
+        for edge in edges
+        if edge["found_by"] == "name" and edge["source_id"] == claim["source_id"]
+    ]
+
+
+def match_claims(engine: Engine, crawl_id: str, article_url: str) -> list[dict[str, Any]]:
+    """Match every claim of CRAWL_ID; returns the values stored for each."""
+    citations = CitationIndex(engine, crawl_id)
+    texts = TextIndex(engine)
+    edges = citations.edges(crawl_id)
+    article = texts.texts_of(article_url)
+    article_language = article[-1]["language"] if article else None
+    results = []
+    for claim in citations.claims(crawl_id):
+        best: dict[str, Any] = {"status": "no_source"}
+        for url in dict.fromkeys(_candidate_urls(claim, edges)):
+            rows = texts.texts_of(url)
+            if not rows or not rows[-1]["text"]:
+                continue
+            source = rows[-1]
+            found = match_claim(
+                claim["statement"], source["text"], source["language"], article_language
+            )
+            values = {
+                "status": "matched" if found.status == "found" else found.status,
+                "matched_url": url,
+                "matched_capture": source["capture_record_id"],
+                "passage": found.passage,
+                "passage_start": found.start,
+                "passage_end": found.end,
+                "score": found.score,
+                "method": found.method,
+            }
+            if (_RANK.get(values["status"], 0), values["score"] or 0) > (
+                _RANK.get(best["status"], 0),
+                best.get("score") or 0,
+            ):
+                best = values
+        citations.set_match(claim["id"], best)
+        results.append({"id": claim["id"], **best})
+    return results

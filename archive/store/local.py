@@ -1,0 +1,58 @@
+"""WARC files in a local directory (``file://`` stores)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+from urllib.parse import unquote, urlparse
+
+from archive.store.base import StoredFile, StoreError
+from archive.warc.file import OPEN_SUFFIX
+
+__all__ = ["LocalStore"]
+
+
+class LocalStore:
+    """WARC files in a local directory. A file still being written is found as ``NAME.open``."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def uri_for(self, name: str) -> str:
+        return (self.directory / name).as_uri()
+
+    def _path(self, uri: str) -> Path:
+        parts = urlparse(uri)
+        if parts.scheme != "file":
+            raise StoreError(f"{uri}: not a file:// URI")
+        path = Path(unquote(parts.path))
+        if not path.exists():
+            open_path = path.with_name(path.name + OPEN_SUFFIX)
+            if open_path.exists():
+                return open_path
+        return path
+
+    def read_range(self, uri: str, offset: int, length: int) -> bytes:
+        try:
+            with self._path(uri).open("rb") as stream:
+                stream.seek(offset)
+                data = stream.read(length)
+        except OSError as exc:
+            raise StoreError(f"cannot read {uri}: {exc.strerror or exc}") from None
+        if len(data) != length:
+            raise StoreError(f"{uri}: {length} bytes at offset {offset} asked, {len(data)} read")
+        return data
+
+    def open_file(self, uri: str) -> IO[bytes]:
+        try:
+            return self._path(uri).open("rb")
+        except OSError as exc:
+            raise StoreError(f"cannot open {uri}: {exc.strerror or exc}") from None
+
+    def preflight(self) -> str | None:
+        return None  # a local directory is created when the session opens
+
+    def list_files(self) -> Iterator[StoredFile]:
+        for path in sorted(self.directory.glob("*.warc.gz")):
+            yield StoredFile(path.name, path.as_uri(), path.stat().st_size)

@@ -1,0 +1,167 @@
+"""WARC files on disk: written as ``NAME.open`` under a lock, renamed only after fsync at close.
+
+A writer rolls over to a new file at a size limit but never between the records of one
+capture (request, response and metadata stay together). Names are
+``{prefix}-{timestamp}-{serial}-{hostname}-{pid}.warc.gz``, unique across concurrent
+processes and hosts. A process that dies leaves ``.open`` files; :mod:`archive.warc.recovery`
+repairs them.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import socket
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from archive.timestamps import Clock, timestamp14, utcnow
+from archive.warc.record import (
+    DEFAULT_GZIP_LEVEL,
+    RecordIdFactory,
+    WarcRecord,
+    gzip_member,
+    new_record_id,
+    warcinfo_record,
+)
+
+__all__ = ["OPEN_SUFFIX", "RecordLocation", "WarcFile", "WarcWriter", "fsync_directory"]
+
+OPEN_SUFFIX = ".open"
+DEFAULT_MAX_FILE_SIZE = 1_000_000_000
+
+
+@dataclass(frozen=True)
+class RecordLocation:
+    filename: str  # final name, without .open
+    offset: int
+    length: int
+    record_id: str
+
+
+def fsync_directory(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class WarcFile:
+    """One WARC being written. Appends gzip members and reports where each one landed."""
+
+    def __init__(self, directory: Path, name: str) -> None:
+        self.name = name
+        self.final_path = directory / name
+        self.open_path = directory / (name + OPEN_SUFFIX)
+        self._file = self.open_path.open("xb")
+        fcntl.flock(self._file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        self.size = 0
+
+    def append(self, member: bytes) -> tuple[int, int]:
+        offset = self.size
+        self._file.write(member)
+        self.size += len(member)
+        return offset, len(member)
+
+    def sync(self) -> None:
+        self._file.flush()
+        os.fsync(self._file.fileno())
+
+    def close(self) -> Path:
+        self.sync()
+        self.open_path.replace(self.final_path)
+        fsync_directory(self.final_path.parent)
+        self._file.close()  # releases the lock only once the final name is durable
+        return self.final_path
+
+    def abandon(self) -> None:
+        """Close without renaming, leaving the ``.open`` file for recovery."""
+        self._file.close()
+
+
+class WarcWriter:
+    """Rolls WARC files in one directory; call :meth:`write_capture` with a capture's records."""
+
+    def __init__(
+        self,
+        directory: Path,
+        *,
+        prefix: str = "prov",
+        max_file_size: int = DEFAULT_MAX_FILE_SIZE,
+        warcinfo_fields: Iterable[tuple[str, str]] = (),
+        gzip_level: int = DEFAULT_GZIP_LEVEL,
+        clock: Clock = utcnow,
+        new_id: RecordIdFactory = new_record_id,
+        on_closed: Callable[[Path], None] | None = None,
+        hostname: str | None = None,
+        pid: int | None = None,
+    ) -> None:
+        if max_file_size <= 0:
+            raise ValueError(f"max_file_size must be positive, got {max_file_size}")
+        self.directory = directory
+        self.prefix = prefix
+        self.max_file_size = max_file_size
+        self.warcinfo_fields = list(warcinfo_fields)
+        self.gzip_level = gzip_level
+        self.clock = clock
+        self.new_id = new_id
+        self.on_closed = on_closed
+        self.current: WarcFile | None = None
+        self.warcinfo_id: str | None = None
+        self._serial = 0
+        host = hostname or socket.gethostname()
+        self._host = host.split(".")[0].replace("-", "_") or "host"
+        self._pid = os.getpid() if pid is None else pid
+        directory.mkdir(parents=True, exist_ok=True)
+
+    def _next_name(self) -> str:
+        self._serial += 1
+        stamp = timestamp14(self.clock())
+        return f"{self.prefix}-{stamp}-{self._serial:05d}-{self._host}-{self._pid}.warc.gz"
+
+    def _open_new(self) -> WarcFile:
+        while True:
+            name = self._next_name()
+            if not (self.directory / name).exists():
+                try:
+                    warc = WarcFile(self.directory, name)
+                    break
+                except FileExistsError:
+                    continue
+        record = warcinfo_record(name, self.warcinfo_fields, self.new_id(), self.clock())
+        warc.append(gzip_member(record.to_bytes(), self.gzip_level))
+        self.warcinfo_id = record.record_id
+        self.current = warc
+        return warc
+
+    def ensure_file(self) -> WarcFile:
+        """The file the next capture goes to (opens or rolls over as needed)."""
+        if self.current is not None and self.current.size >= self.max_file_size:
+            self.close_current()
+        return self.current or self._open_new()
+
+    def write_capture(self, records: list[WarcRecord]) -> list[RecordLocation]:
+        """Append the records of one capture to one file; returns their locations."""
+        warc = self.ensure_file()
+        locations = []
+        for record in records:
+            offset, length = warc.append(gzip_member(record.to_bytes(), self.gzip_level))
+            locations.append(RecordLocation(warc.name, offset, length, record.record_id))
+        return locations
+
+    def sync(self) -> None:
+        if self.current is not None:
+            self.current.sync()
+
+    def close_current(self) -> None:
+        if self.current is None:
+            return
+        path = self.current.close()
+        self.current = None
+        if self.on_closed is not None:
+            self.on_closed(path)
+
+    def close(self) -> None:
+        self.close_current()

@@ -1,0 +1,111 @@
+"""Repair WARC files left ``.open`` by a process that died, and index what they hold.
+
+A file is repaired only if no live process holds its lock. It is cut after its last complete
+gzip member (each member is one whole record), fsynced, indexed (rows for records the index
+does not know yet) and renamed to its final name, with its CDXJ beside it.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from archive.index.captures import CaptureIndex
+from archive.index.texts import TextIndex
+from archive.timestamps import utcnow, warc_date
+from archive.warc.cdxj import cdxj_path_for, write_cdxj
+from archive.warc.file import OPEN_SUFFIX, fsync_directory
+from archive.warc.indexer import index_warc_path
+
+__all__ = ["RepairedFile", "complete_members_end", "repair_open_files"]
+
+logger = logging.getLogger(__name__)
+_READ = 1 << 20
+
+
+@dataclass(frozen=True)
+class RepairedFile:
+    path: Path
+    kept_bytes: int
+    dropped_bytes: int
+    new_rows: int
+
+
+def complete_members_end(path: Path) -> int:
+    """Offset just after the last complete gzip member of PATH (0 if there is none)."""
+    good_end = 0
+    position = 0
+    decomp = zlib.decompressobj(31)
+    with path.open("rb") as stream:
+        buffer = b""
+        while True:
+            if not buffer:
+                buffer = stream.read(_READ)
+                if not buffer:
+                    return good_end
+            try:
+                decomp.decompress(buffer, 0)
+            except zlib.error:
+                return good_end
+            if decomp.eof:
+                consumed = len(buffer) - len(decomp.unused_data)
+                position += consumed
+                good_end = position
+                buffer = decomp.unused_data
+                decomp = zlib.decompressobj(31)
+            else:
+                position += len(buffer)
+                buffer = b""
+
+
+def repair_open_files(
+    directory: Path, index: CaptureIndex, uri_for: Callable[[str], str]
+) -> list[RepairedFile]:
+    repaired = []
+    for open_path in sorted(directory.glob(f"*.warc.gz{OPEN_SUFFIX}")):
+        try:
+            result = _repair_one(open_path, index, uri_for)
+        except OSError as exc:
+            logger.error("could not repair %s: %s", open_path, exc)
+            continue
+        if result is not None:
+            repaired.append(result)
+    return repaired
+
+
+def _repair_one(
+    open_path: Path, index: CaptureIndex, uri_for: Callable[[str], str]
+) -> RepairedFile | None:
+    with open_path.open("r+b") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return None  # a live writer holds it
+        size = os.fstat(handle.fileno()).st_size
+        end = complete_members_end(open_path)
+        if end < size:
+            handle.truncate(end)
+        handle.flush()
+        os.fsync(handle.fileno())
+        final_path = open_path.with_name(open_path.name[: -len(OPEN_SUFFIX)])
+        name = final_path.name
+        records = index_warc_path(open_path, uri_for(name), name) if end else []
+        new_rows = index.add_captures([r.row for r in records if r.table == "captures"])
+        TextIndex(index.engine).add_texts([r.row for r in records if r.table == "texts"])
+        write_cdxj(cdxj_path_for(final_path), [r.cdxj for r in records if r.cdxj])
+        open_path.replace(final_path)
+        fsync_directory(final_path.parent)
+        index.record_warc_file(name, uri_for(name), None, end, warc_date(utcnow()), "recovered")
+    logger.warning(
+        "repaired %s: kept %d bytes, dropped %d, indexed %d new captures",
+        final_path.name,
+        end,
+        size - end,
+        new_rows,
+    )
+    return RepairedFile(final_path, end, size - end, new_rows)

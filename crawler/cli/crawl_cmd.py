@@ -1,0 +1,145 @@
+"""``prov crawl ARTICLE_URL`` and ``prov sources ARTICLE_URL``: the citation graph."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from archive.citations.lookup import citation_graph
+from archive.citations.registry import load_registry
+from archive.citations.registry_file import RegistryError
+from crawler.cli.common import open_configured_session, run_text_stage
+from crawler.cli.output import (
+    EXIT_OK,
+    EXIT_SOME_FAILED,
+    JsonOption,
+    checked_url,
+    fail,
+    print_json,
+    stderr,
+    stdout,
+)
+
+__all__ = ["crawl", "sources"]
+
+
+def _status_text(source: dict[str, Any]) -> str:
+    detail = source.get("status_detail")
+    return f"{source['status']} ({detail})" if detail else str(source["status"])
+
+
+def _print_graph(graph: dict[str, Any]) -> None:
+    article = graph["article"]
+    stdout.print(
+        f"[bold]{escape(article['title'] or article['url'])}[/bold]  crawl {graph['crawl_id']}"
+    )
+    table = Table(title=f"{len(graph['sources'])} cited sources", title_justify="left")
+    for column in ("found by", "url", "status", "captures", "why"):
+        table.add_column(column, overflow="fold")
+    for source in graph["sources"]:
+        why = source["anchor"] or ""
+        if source["found_by"] == "name":
+            confidence = f"confidence {source['confidence']:.2f}"
+            why = f"{source['source_name']}: {source['reason']} ({confidence})"
+        table.add_row(
+            source["found_by"] + ("" if source["depth"] == 1 else f" (depth {source['depth']})"),
+            source["url"],
+            _status_text(source),
+            str(len(source["captures"])),
+            escape(why),
+        )
+    stdout.print(table)
+    claims = Table(title=f"{len(graph['claims'])} claims", title_justify="left")
+    for column in ("claim", "source", "status", "score", "passage"):
+        claims.add_column(column, overflow="fold")
+    for claim in graph["claims"]:
+        score = "" if claim["score"] is None else f"{claim['score']:.2f}"
+        claims.add_row(
+            escape(claim["statement"]),
+            escape(claim["source_name"] or claim["cited_url"] or ""),
+            claim["status"],
+            score,
+            escape(claim["passage"] or ""),
+        )
+    stdout.print(claims)
+
+
+def crawl(
+    url: Annotated[str, typer.Argument(help="the article whose sources to capture")],
+    depth: Annotated[int, typer.Option("--depth", min=0, max=3, help="hops of citations")] = 1,
+    proxy: Annotated[str | None, typer.Option("--proxy", help="HTTP proxy URL")] = None,
+    no_robots: Annotated[bool, typer.Option("--no-robots", help="do not obey robots.txt")] = False,
+    json_output: JsonOption = False,
+) -> None:
+    """Capture ARTICLE_URL and the sources it cites, then match its claims to their text."""
+    url = checked_url(url)
+    if proxy is not None:
+        checked_url(proxy, "--proxy", userinfo=True)
+    try:
+        load_registry()  # a bad PROV_SOURCES file is bad input: say so before anything runs
+    except RegistryError as exc:
+        fail(str(exc))
+    session = open_configured_session()
+    from archive.citations.claims import match_claims
+    from crawler.runner import run_spider
+    from crawler.spiders.citations import CitationsSpider
+
+    overrides: dict[str, object] = {"ROBOTSTXT_OBEY": False} if no_robots else {}
+    outcome = run_spider(
+        CitationsSpider,
+        session.config,
+        {"url": url, "depth": depth},
+        proxy=proxy,
+        overrides=overrides,
+    )
+    run_text_stage(session, outcome.captures)
+    match_claims(session.index.engine, outcome.crawl_id, url)
+    graph = citation_graph(session.index, url, outcome.crawl_id)
+    if json_output:
+        print_json(graph)
+    else:
+        _print_graph(graph)
+    article_ok = any(
+        c["status"] is not None and 200 <= c["status"] < 400 and c["crawl_id"] == outcome.crawl_id
+        for c in graph["article"]["captures"]
+    )
+    failed = [s for s in graph["sources"] if s["status"] != "captured"]
+    for source in failed:
+        stderr.print(
+            f"prov: source not captured: {source['url']}: {_status_text(source)}", markup=False
+        )
+    if not article_ok:
+        stderr.print(f"prov: failed: {url}: the article was not captured", markup=False)
+    for message in outcome.write_errors:
+        stderr.print(f"prov: not archived: {message}", markup=False)
+    raise typer.Exit(
+        EXIT_OK if article_ok and not failed and not outcome.write_errors else EXIT_SOME_FAILED
+    )
+
+
+def sources(
+    url: Annotated[str, typer.Argument(help="the article")],
+    output_format: Annotated[
+        str, typer.Option("--format", help="json (default with --json) or prov-o (JSON-LD)")
+    ] = "json",
+    json_output: JsonOption = False,
+) -> None:
+    """The citation graph of ARTICLE_URL: sources, how found, captures, claims, status."""
+    url = checked_url(url)
+    if output_format not in ("json", "prov-o"):
+        fail(f"--format {output_format!r}: use json or prov-o")
+    session = open_configured_session()
+    graph = citation_graph(session.index, url)
+    if graph["crawl_id"] is None:
+        fail(f"no citation crawl of {url} (run prov crawl {url})", EXIT_SOME_FAILED)
+    if output_format == "prov-o":
+        from archive.citations.provo import graph_to_provo
+
+        print_json(graph_to_provo(graph))
+    elif json_output:
+        print_json(graph)
+    else:
+        _print_graph(graph)

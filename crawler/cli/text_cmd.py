@@ -1,0 +1,194 @@
+"""``prov text``, ``prov search``, ``prov diff``, ``prov reextract`` and ``prov reindex``."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+from sqlalchemy.engine import RowMapping
+
+from archive.index.texts import MARK_END, MARK_START, SearchQueryError, TextIndex
+from archive.store.reindex import reindex as rebuild_index
+from archive.text.diff import diff_texts
+from archive.timestamps import parse_timestamp, timestamp14
+from crawler.cli.common import finish_uploads, open_configured_session, run_text_stage
+from crawler.cli.output import (
+    EXIT_SOME_FAILED,
+    JsonOption,
+    checked_url,
+    fail,
+    print_json,
+    stderr,
+    stdout,
+)
+
+__all__ = ["diff", "nearest", "reextract", "reindex", "search", "text", "text_json"]
+
+
+def _when(value: str | None, option: str) -> str | None:
+    if value is None:
+        return None
+    try:
+        return timestamp14(parse_timestamp(value))
+    except ValueError as exc:
+        fail(f"{option}: {exc}")
+
+
+def text_json(row: RowMapping | dict[str, Any]) -> dict[str, Any]:
+    data = dict(row)
+    data["links"] = json.loads(data.get("links") or "[]")
+    data["options"] = json.loads(data.get("options") or "{}")
+    return data
+
+
+def nearest(rows: list[RowMapping], stamp: str | None) -> RowMapping:
+    """The row whose capture time is nearest STAMP (the newest when STAMP is None)."""
+    if stamp is None:
+        return rows[-1]
+    return min(rows, key=lambda row: (abs(int(row["timestamp"]) - int(stamp)), row["id"]))
+
+
+def _texts_or_fail(url: str) -> list[RowMapping]:
+    session = open_configured_session()
+    rows = TextIndex(session.index.engine).texts_of(url)
+    if not rows:
+        fail(f"no extracted text for {url} (prov archive it, or prov reextract {url})", 1)
+    return rows
+
+
+def text(
+    url: Annotated[str, typer.Argument(help="URL whose capture to show")],
+    at: Annotated[
+        str | None, typer.Option("--at", help="timestamp YYYY[MMDDhhmmss]; default newest")
+    ] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Extracted text and metadata of the capture of URL nearest --at."""
+    url, stamp = checked_url(url), _when(at, "--at")
+    row = nearest(_texts_or_fail(url), stamp)
+    if json_output:
+        print_json(text_json(row))
+        raise typer.Exit(EXIT_SOME_FAILED if row["error"] else 0)
+    for name in ("url", "timestamp", "title", "author", "published", "sitename", "language"):
+        if row[name]:
+            stdout.print(f"[bold]{name}:[/bold] {escape(str(row[name]))}")
+    if row["error"]:
+        stdout.print(f"[red]extraction failed:[/red] {escape(row['error'])}")
+    stdout.print()
+    stdout.print(row["text"], markup=False, highlight=False)
+    if row["error"]:
+        raise typer.Exit(EXIT_SOME_FAILED)
+
+
+def search(
+    query: Annotated[str, typer.Argument(help='words or "a quoted phrase"')],
+    limit: Annotated[int, typer.Option("--limit", min=1, max=1000)] = 20,
+    json_output: JsonOption = False,
+) -> None:
+    """Full-text search over extracted texts, best match first."""
+    session = open_configured_session()
+    try:
+        hits = TextIndex(session.index.engine).search(query, limit)
+    except SearchQueryError as exc:
+        fail(str(exc))
+    if json_output:
+        print_json(
+            [{**text_json(hit.row), "snippet": hit.snippet, "score": hit.score} for hit in hits]
+        )
+        return
+    if not hits:
+        stdout.print(f"no text matches {query!r}", markup=False)
+        return
+    table = Table(title=f"{len(hits)} matches for {query!r}", title_justify="left")
+    for column in ("timestamp", "url", "title", "snippet"):
+        table.add_column(column, overflow="fold")
+    for hit in hits:
+        snippet = escape(hit.snippet).replace(MARK_START, "[bold yellow]")
+        snippet = snippet.replace(MARK_END, "[/bold yellow]")
+        table.add_row(hit.row["timestamp"], hit.row["url"], hit.row["title"] or "", snippet)
+    stdout.print(table)
+
+
+def diff(
+    url: Annotated[str, typer.Argument(help="URL whose captures to compare")],
+    from_: Annotated[str | None, typer.Option("--from", help="timestamp of the older")] = None,
+    to: Annotated[str | None, typer.Option("--to", help="timestamp of the newer")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Sentence-level diff of the extracted text of two captures (default: the two newest)."""
+    url = checked_url(url)
+    from_stamp, to_stamp = _when(from_, "--from"), _when(to, "--to")
+    rows = _texts_or_fail(url)
+    new = nearest(rows, to_stamp)
+    if from_stamp is not None:
+        old = nearest(rows, from_stamp)
+    elif rows.index(new) > 0:
+        old = rows[rows.index(new) - 1]
+    else:
+        fail(f"no capture of {url} with text before {new['timestamp']}; a diff needs two", 1)
+    changes = diff_texts(old["text"], new["text"])
+    if json_output:
+        print_json(
+            {
+                "url": url,
+                "from": {k: old[k] for k in ("timestamp", "capture_record_id", "text_digest")},
+                "to": {k: new[k] for k in ("timestamp", "capture_record_id", "text_digest")},
+                "identical": not changes,
+                "changes": [change.to_json() for change in changes],
+            }
+        )
+        return
+    stdout.print(f"--- {url} {old['timestamp']}\n+++ {url} {new['timestamp']}", markup=False)
+    if not changes:
+        stdout.print("no change in the text (whitespace ignored)")
+    for change in changes:
+        for sentence in change.old:
+            stdout.print(f"[red]- {escape(sentence)}[/red]")
+        for sentence in change.new:
+            stdout.print(f"[green]+ {escape(sentence)}[/green]")
+
+
+def reextract(
+    url: Annotated[str | None, typer.Argument(help="URL to re-extract (or --all)")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="every capture")] = False,
+    json_output: JsonOption = False,
+) -> None:
+    """Extract text again from the stored records (a new conversion record each)."""
+    if (url is None) == (not all_):
+        fail("give a URL or --all (not both)")
+    session = open_configured_session()
+    captures = session.index.lookup(checked_url(url)) if url else list(session.index.all_captures())
+    rows = run_text_stage(session, captures)
+    finish_uploads(session)  # S3: the new text WARCs go up now (or wait in the spool)
+    failed = [row for row in rows if row["error"]]
+    if json_output:
+        print_json([text_json(row) for row in rows])
+    else:
+        stdout.print(f"re-extracted {len(rows)} captures, {len(failed)} failed", markup=False)
+
+
+def reindex(json_output: JsonOption = False) -> None:
+    """Rebuild the whole index (captures, texts, CDXJ) from the WARC files alone."""
+    session = open_configured_session()
+    result = rebuild_index(session.store, session.index, session.warc_dir)
+    summary = {
+        "files": result.files,
+        "captures": result.captures,
+        "texts": result.texts,
+        "errors": result.errors,
+    }
+    if json_output:
+        print_json(summary)
+    else:
+        stdout.print(
+            f"reindexed {result.files} WARC files: {result.captures} captures, "
+            f"{result.texts} texts",
+            markup=False,
+        )
+    for error in result.errors:
+        stderr.print(f"prov: unreadable: {error}", markup=False)
+    if result.errors:
+        raise typer.Exit(EXIT_SOME_FAILED)
