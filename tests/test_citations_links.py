@@ -9,10 +9,10 @@ from tests.citations_data import article, page_url
 
 
 def reasons(number: int) -> dict[str, set[str]]:
-    """Reason -> anchors, for corpus page ``number``."""
+    """Kind of decision -> anchors, for corpus page ``number``."""
     found: dict[str, set[str]] = {}
     for decision in classify_links(article(number), page_url(number)):
-        found.setdefault(decision.reason, set()).add(decision.link.anchor)
+        found.setdefault(decision.kind, set()).add(decision.link.anchor)
     return found
 
 
@@ -90,7 +90,7 @@ def test_hand_written_boilerplate() -> None:
         ),
     )
     decisions = classify_links(extraction, base)
-    assert [(d.reason, d.link.anchor) for d in decisions] == [
+    assert [(d.kind, d.link.anchor) for d in decisions] == [
         ("citation", "a statement"),
         ("share", "Share this article"),
         ("share", "Share this article"),
