@@ -39,7 +39,7 @@ _PROMO_ANYWHERE = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE = re.compile(r"[:;?!()–—]|\s-\s|^")
-_CLAUSE_LEAD = re.compile(r"[\s\-•*·\"“‘'«]*")
+_CLAUSE_LEAD = re.compile(r"[\s\-•*·]*")  # not quote marks: a quoted imperative is speech
 _LEAD_IN = re.compile(r"^[\W_]*((?:[^\W\d_][\w'’.-]*\s*){1,4})[:：]\s*$")
 _SEPARATORS = re.compile(r"[\s|·•,;/\-–—()\[\]«»\"“”.]+")
 _HEADLINE_COVER = 0.85  # share of its line a link must fill to be a headline

@@ -134,7 +134,7 @@ def topic_page(url: str, anchor: str) -> bool:
         return False
     if words == named:
         return not is_numbered(url)
-    return name_like(anchor) and len(words) == len(named) + 1 and words[: len(named)] == named
+    return name_like(anchor) and words[:-1] == named and any(char.isdigit() for char in words[-1])
 
 
 def short_site_page(url: str) -> bool:

@@ -1,27 +1,35 @@
 """Which links of an article are citations, with their anchor text and the sentence around them.
 
 trafilatura already keeps only the links inside the main text; what remains to drop is the
-boilerplate that sits inside it. A link is rejected (``LinkDecision.reason``) when:
+boilerplate that sits inside it. ``LinkDecision.reason`` is "<kind>: <the signal that fired>"
+("person-topic: same-site /world/jane-roe named by its anchor"); a link is rejected when:
 
 * ``scheme``: not http(s) (``mailto:``, ``javascript:``, ``tel:``...);
 * ``self``: the article itself (same host and path, any query or fragment; canonical URL too);
 * ``homepage``: the front page of the article's own site;
 * ``share``: a share or "send to" button (facebook.com/sharer, twitter.com/intent, wa.me...);
-* ``taxonomy``: a same-site tag, topic, category or author page (``/tag/``, ``/topics/``,
-  ``/author/``, ``/themen/``, ``topics.`` hosts...);
+* ``taxonomy``: a same-site tag, topic, series, category or author page (``/tag/``,
+  ``/topics/``, ``/author/``, ``/themen/``, ``topics.`` hosts...), or a short slug-only path
+  named by its anchor (``/environment/climate-crisis`` on "climate crisis");
+* ``person-topic``: such a page named by a person's name (``/world/jane-roe`` on "Jane Roe");
 * ``navigation``: a same-site people, search, section, contact, newsletter, shop, donation or
-  legal page (a short path starting so: ``/people/kristi-noem``, ``/search?q=``,
-  ``/privacy.html``; ``shop.`` hosts);
+  legal page (``/people/kristi-noem``, ``/search?q=``, ``/privacy.html``; ``shop.`` hosts), or
+  a short undated path on a site whose article URL is dated or numbered (``/specials/x``);
 * ``anchor``: boilerplate anchor text ("Read more", "Continue reading", "Back to top", "MORE",
   "Facebook", "@handle", "12 comments"...), or no anchor text at all;
+* ``promo``: the sentence is a call to the reader ("Sign up to X, our free daily newsletter",
+  "Subscribe...", "Follow us...", "Download our app", "Donate", "Abonnez-vous"...);
 * ``media``: an embedded tweet's picture link (``pic.twitter.com/...``);
-* ``related``: a same-site link whose anchor is (almost) its whole paragraph, or that runs
-  into another same-site link with only white space between: a "related articles" headline
-  or a list of them rather than a link in a sentence.
+* ``related``: a same-site headline rather than a link in a sentence: its anchor is (almost)
+  its whole paragraph or line, it follows a "Read more:" lead-in, it sits in a paragraph of
+  links only or a run of short link lines, or it runs into another same-site link;
+* ``bio``: after a link to the author's page in the closing lines (the author's bio).
 
-Everything else is a citation, with the anchor located in the text (searched in document order,
-white space flexible) and the sentence around it. Consecutive pieces of one link (the same URL
-split by inline markup) are merged.
+Everything else is a citation (another site's page, a same-site article, a same-site page in a
+sentence), with the anchor located in the text (searched in document order, white space
+flexible) and the sentence around it. Consecutive pieces of one link (the same URL split by
+inline markup) are merged. URL signals are in ``link_urls`` and ``link_shapes``, text signals
+in ``link_context``.
 """
 
 from __future__ import annotations
