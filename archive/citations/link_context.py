@@ -8,7 +8,8 @@
   "More on this story:") followed by nothing but links;
 * ``links_only``: the paragraph is nothing but links and separators;
 * ``headline_lines``: a link that fills its line, or one of a run of short lines that each
-  hold a link (a list of headlines rather than prose).
+  hold a link (a list of headlines rather than prose);
+* ``closing_text``: an offset in the last few lines, where an author's bio sits.
 """
 
 from __future__ import annotations
