@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from archive.citations.link_context import promo_call
+from archive.citations.link_shapes import is_dated, is_document, is_numbered, name_like, topic_page
 from archive.citations.links import citation_links, classify_links, same_site
 from archive.citations.registry import load_registry
 from archive.text.extraction import Extraction
@@ -9,10 +11,10 @@ from tests.citations_data import article, page_url
 
 
 def reasons(number: int) -> dict[str, set[str]]:
-    """Reason -> anchors, for corpus page ``number``."""
+    """Kind of decision -> anchors, for corpus page ``number``."""
     found: dict[str, set[str]] = {}
     for decision in classify_links(article(number), page_url(number)):
-        found.setdefault(decision.reason, set()).add(decision.link.anchor)
+        found.setdefault(decision.kind, set()).add(decision.link.anchor)
     return found
 
 
@@ -90,7 +92,7 @@ def test_hand_written_boilerplate() -> None:
         ),
     )
     decisions = classify_links(extraction, base)
-    assert [(d.reason, d.link.anchor) for d in decisions] == [
+    assert [(d.kind, d.link.anchor) for d in decisions] == [
         ("citation", "a statement"),
         ("share", "Share this article"),
         ("share", "Share this article"),
@@ -112,3 +114,140 @@ def test_same_site() -> None:
     assert not same_site("https://bbc.co.uk/", "https://co.uk/")
     assert same_site("http://topics.nytimes.com/top", "https://www.nytimes.com/2017/01/13/x")
     assert not same_site("https://nytimes.com/", "https://nytimes.co.uk/")
+
+
+def kinds(text: str, article_url: str, links: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(kind, anchor) of every decision on a hand-written page."""
+    decisions = classify_links(Extraction(text=text, links=tuple(links)), article_url)
+    return [(d.kind, d.link.anchor) for d in decisions]
+
+
+def test_url_shapes() -> None:
+    assert is_dated("https://a.example/world/2019/nov/18/x") and is_dated(
+        "https://a.example/x-20191115/"
+    )
+    assert is_dated("https://a.example/story/2019-11-19/x") and not is_dated(
+        "https://a.example/2019-budget"
+    )
+    assert is_numbered("https://a.example/news/471033-south-dakota") and is_numbered(
+        "https://a.example/a-8f2c1d7e"
+    )
+    assert not is_numbered("https://a.example/best-inventions-2023/")
+    assert is_document("https://a.example/files/report.PDF") and not is_document(
+        "https://a.example/x.html"
+    )
+    assert topic_page("https://a.example/world/jane-roe", "Jane Roe’s")
+    assert topic_page("https://a.example/by/jane-roe-h1b2c3", "Jane Roe")
+    assert topic_page("https://a.example/environment/climate-crisis", "climate crisis")
+    assert not topic_page("https://a.example/world/2024/may/01/jane-roe", "Jane Roe")  # dated
+    assert not topic_page(
+        "https://a.example/world/jane-roe-interview", "Jane Roe"
+    )  # not just the name
+    assert not topic_page("https://a.example/reports/jane-roe.pdf", "Jane Roe")  # a document
+    assert name_like("Leah C. Stokes") and name_like("Jakob von Moltke")
+    assert (
+        not name_like("Worth Your Time")
+        and not name_like("climate crisis")
+        and not name_like("Sudan")
+    )
+
+
+def test_topic_and_person_pages_of_the_site() -> None:
+    base = "https://www.herald.example/world/2024/may/02/minister-resigns"
+    text = (
+        "The minister, Jane Roe, resigned after a row over the budget, as the Herald reported in "
+        "April. Her rival John Smith told the Courier she had to go, and the climate crisis split "
+        "the cabinet, says the Treasury's report. More in our royal news coverage."
+    )
+    links = [
+        ("https://www.herald.example/world/jane-roe", "Jane Roe"),
+        (
+            "https://www.herald.example/politics/2024/apr/25/jane-roe-budget-row",
+            "reported in April",
+        ),
+        ("https://www.courier.example/john-smith", "John Smith"),  # another site: not judged so
+        ("https://www.herald.example/environment/climate-crisis", "climate crisis"),
+        ("https://www.treasury.example/media/spending-review.pdf", "report"),
+        ("https://www.herald.example/uk/royal-news", "royal news coverage"),
+    ]
+    decisions = classify_links(Extraction(text=text, links=tuple(links)), base)
+    assert [d.kind for d in decisions] == [
+        "person-topic",
+        "citation",
+        "citation",
+        "taxonomy",
+        "citation",
+        "navigation",
+    ]
+    assert decisions[0].reason == "person-topic: same-site /world/jane-roe named by its anchor"
+    assert "dated" in decisions[1].reason and "another site" in decisions[2].reason
+    assert "unlike the article's URL" in decisions[5].reason
+    # on a site whose own article URL is undated, a short path is not ruled out by its shape
+    undated = "https://www.herald.example/minister-resigns-after-a-row-over-the-budget"
+    assert kinds(text, undated, links[-1:]) == [("citation", "royal news coverage")]
+
+
+def test_promo_calls() -> None:
+    assert (
+        promo_call("Sign up to Morning Briefing, our free daily newsletter – at 7am") == "Sign up"
+    )
+    assert promo_call("- Want weekly recs? Sign Up for Worth Your Time") == "Sign Up"
+    assert promo_call("Follow us on Twitter and Facebook.") == "Follow us"
+    assert promo_call("Get the day's news in your inbox with our morning newsletter.")
+    assert promo_call("Abonnez-vous à notre newsletter.") == "Abonnez-vous"
+    assert promo_call("Abonnieren Sie hier die Morgenlage.") == "Abonnieren Sie"
+    assert promo_call("Half of the farmers signed up for the scheme, the ministry said.") is None
+    assert promo_call("“Support our troops,” the senator said.") is None  # speech, not a call
+    assert promo_call("Politico's Playbook newsletter reported the move on Monday.") is None
+    assert promo_call("The plan works as follows: donors subscribe to a fund.") is None
+
+
+def test_promo_paragraph_inside_the_body() -> None:
+    base = "https://www.herald.example/uk-news/2024/may/02/strike"
+    text = (
+        "Rail workers will strike on Friday, the union said in a statement.\n"
+        "Sign up to First Post, our free daily newsletter\n"
+        "Follow our live coverage on Instagram."
+    )
+    links = [
+        ("https://www.union.example/news/2024/05/strike-notice", "said in a statement"),
+        ("https://www.herald.example/info/2016/feb/15/first-post-sign-up", "First Post"),
+        ("https://www.instagram.com/herald", "live coverage on Instagram"),
+    ]
+    decisions = classify_links(Extraction(text=text, links=tuple(links)), base)
+    assert [d.kind for d in decisions] == ["citation", "promo", "promo"]
+    assert decisions[1].reason == "promo: 'Sign up' call in its sentence"
+
+
+def test_headlines_lead_ins_and_closing_bio() -> None:
+    base = "https://www.daily.example/news/2024/05/06/teachers-strike-5123456"
+    site = "https://www.daily.example/news/2024/"
+    text = (
+        "Teachers walked out on Monday. The premier said in March the state could not pay more.\n"
+        "Read also: Premier rejects union demands\n"
+        "Schools | Unions | Budget\n"
+        "More from Education\n"
+        "  Teachers vote to strike\n"
+        "  Why casual teachers leave\n"
+        "Jane Roe is our education reporter. She wrote The Classroom Crisis."
+    )
+    links = [
+        (site + "03/12/premier-pay-rise-5100001", "said in March"),
+        (site + "05/05/premier-rejects-union-demands-5122222", "Premier rejects union demands"),
+        ("https://www.daily.example/schools", "Schools"),
+        ("https://www.daily.example/unions", "Unions"),
+        ("https://www.daily.example/budget", "Budget"),
+        (site + "04/20/teachers-vote-to-strike-5111111", "Teachers vote to strike"),
+        (site + "04/01/casual-teachers-5100000", "casual teachers"),
+        ("https://www.daily.example/author/jane-roe", "Jane Roe"),
+        ("https://books.example/the-classroom-crisis", "The Classroom Crisis"),
+    ]
+    decisions = classify_links(Extraction(text=text, links=tuple(links)), base)
+    reasons = [d.reason for d in decisions]
+    assert reasons[0].startswith("citation")
+    assert reasons[1] == "related: after the lead-in 'Read also:'"
+    assert {r.split(":")[0] for r in reasons[2:5]} <= {"taxonomy", "related"}
+    assert reasons[5] == "related: same-site headline on a line of its own"
+    assert reasons[6] == "related: one of a list of short same-site link lines"
+    assert reasons[7].startswith("taxonomy")
+    assert reasons[8] == "bio: in the closing bio after /author/jane-roe"

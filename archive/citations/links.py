@@ -1,27 +1,35 @@
 """Which links of an article are citations, with their anchor text and the sentence around them.
 
 trafilatura already keeps only the links inside the main text; what remains to drop is the
-boilerplate that sits inside it. A link is rejected (``LinkDecision.reason``) when:
+boilerplate that sits inside it. ``LinkDecision.reason`` is "<kind>: <the signal that fired>"
+("person-topic: same-site /world/jane-roe named by its anchor"); a link is rejected when:
 
 * ``scheme``: not http(s) (``mailto:``, ``javascript:``, ``tel:``...);
 * ``self``: the article itself (same host and path, any query or fragment; canonical URL too);
 * ``homepage``: the front page of the article's own site;
 * ``share``: a share or "send to" button (facebook.com/sharer, twitter.com/intent, wa.me...);
-* ``taxonomy``: a same-site tag, topic, category or author page (``/tag/``, ``/topics/``,
-  ``/author/``, ``/themen/``, ``topics.`` hosts...);
+* ``taxonomy``: a same-site tag, topic, series, category or author page (``/tag/``,
+  ``/topics/``, ``/author/``, ``/themen/``, ``topics.`` hosts...), or a short slug-only path
+  named by its anchor (``/environment/climate-crisis`` on "climate crisis");
+* ``person-topic``: such a page named by a person's name (``/world/jane-roe`` on "Jane Roe");
 * ``navigation``: a same-site people, search, section, contact, newsletter, shop, donation or
-  legal page (a short path starting so: ``/people/kristi-noem``, ``/search?q=``,
-  ``/privacy.html``; ``shop.`` hosts);
+  legal page (``/people/kristi-noem``, ``/search?q=``, ``/privacy.html``; ``shop.`` hosts), or
+  a short undated path on a site whose article URL is dated or numbered (``/specials/x``);
 * ``anchor``: boilerplate anchor text ("Read more", "Continue reading", "Back to top", "MORE",
   "Facebook", "@handle", "12 comments"...), or no anchor text at all;
+* ``promo``: the sentence is a call to the reader ("Sign up to X, our free daily newsletter",
+  "Subscribe...", "Follow us...", "Download our app", "Donate", "Abonnez-vous"...);
 * ``media``: an embedded tweet's picture link (``pic.twitter.com/...``);
-* ``related``: a same-site link whose anchor is (almost) its whole paragraph, or that runs
-  into another same-site link with only white space between: a "related articles" headline
-  or a list of them rather than a link in a sentence.
+* ``related``: a same-site headline rather than a link in a sentence: its anchor is (almost)
+  its whole paragraph or line, it follows a "Read more:" lead-in, it sits in a paragraph of
+  links only or a run of short link lines, or it runs into another same-site link;
+* ``bio``: after a link to the author's page in the closing lines (the author's bio).
 
-Everything else is a citation, with the anchor located in the text (searched in document order,
-white space flexible) and the sentence around it. Consecutive pieces of one link (the same URL
-split by inline markup) are merged.
+Everything else is a citation (another site's page, a same-site article, a same-site page in a
+sentence), with the anchor located in the text (searched in document order, white space
+flexible) and the sentence around it. Consecutive pieces of one link (the same URL split by
+inline markup) are merged. URL signals are in ``link_urls`` and ``link_shapes``, text signals
+in ``link_context``.
 """
 
 from __future__ import annotations
@@ -29,108 +37,35 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from itertools import pairwise
-from urllib.parse import urlsplit, urlunsplit
 
-from archive.citations.registry import Registry, host_of
-from archive.citations.sentences import Span, paragraph_spans, sentence_at, sentence_spans
+from archive.citations.link_context import (
+    closing_text,
+    headline_lines,
+    lead_in,
+    links_only,
+    promo_call,
+)
+from archive.citations.link_shapes import name_like, path_of
+from archive.citations.link_urls import (
+    BOILERPLATE_ANCHOR,
+    citation_reason,
+    same_site,
+    url_reason,
+    without_fragment,
+)
+from archive.citations.registry import Registry
+from archive.citations.sentences import (
+    Span,
+    paragraph_index,
+    paragraph_spans,
+    sentence_at,
+    sentence_spans,
+)
 from archive.citations.tokens import normalize_space
 from archive.text.extraction import Extraction
 
 __all__ = ["CitationLink", "LinkDecision", "citation_links", "classify_links", "same_site"]
 
-_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "gov", "ac", "edu", "ne", "or", "go"})
-_SHARE = (
-    "facebook.com/sharer",
-    "facebook.com/share",
-    "facebook.com/dialog/share",
-    "twitter.com/intent",
-    "twitter.com/share",
-    "x.com/intent",
-    "linkedin.com/sharearticle",
-    "linkedin.com/sharing",
-    "reddit.com/submit",
-    "pinterest.com/pin/create",
-    "api.whatsapp.com/send",
-    "wa.me/",
-    "t.me/share",
-    "telegram.me/share",
-    "vk.com/share.php",
-    "getpocket.com/save",
-    "news.ycombinator.com/submitlink",
-    "plus.google.com/share",
-    "addtoany.com",
-    "addthis.com",
-    "sharethis.com",
-    "flipboard.com/bookmarklet",
-    "tumblr.com/share",
-)
-_TAXONOMY = frozenset(
-    {
-        "tag",
-        "tags",
-        "topic",
-        "topics",
-        "category",
-        "categories",
-        "author",
-        "authors",
-        "themen",
-        "thema",
-        "schlagwort",
-        "schlagworte",
-        "rubrique",
-        "sujet",
-        "tema",
-        "temas",
-        "tegs",
-        "teги",
-    }
-)
-_NAVIGATION = frozenset(
-    {
-        "people",
-        "person",
-        "profile",
-        "profiles",
-        "staff",
-        "contributors",
-        "search",
-        "section",
-        "sections",
-        "specials",
-        "contact",
-        "about",
-        "about-us",
-        "privacy",
-        "terms",
-        "newsletter",
-        "newsletters",
-        "subscribe",
-        "subscription",
-        "donate",
-        "spenden",
-        "shop",
-        "login",
-        "signin",
-        "signup",
-        "register",
-        "account",
-        "comments",
-        "commentaires",
-        "kommentare",
-        "feedback",
-    }
-)
-_NAVIGATION_PAGES = re.compile(r"^(privacy|terms|community_guidelines|contact|about)[\w-]*\.\w+$")
-_BOILERPLATE_ANCHOR = re.compile(
-    r"^(?:more|read more|read more:?|continue reading(?: the main story)?|back to top|top|"
-    r"share(?: this)?(?: article| story)?|tweet|e-?mail|print|comments?|\d+ (?:comments?|"
-    r"commentaires?|kommentare)|commenter|subscribe|sign up|log ?in|register|rss|newsletter|"
-    r"advertisement|skip to(?: main)? content|home|next|previous|prev|submit a letter|"
-    r"follow @\w+|@\w+|follow us|facebook|twitter|x|instagram|linkedin|whatsapp|telegram|"
-    r"pinterest|reddit|youtube|[.\W]*)$",
-    re.IGNORECASE,
-)
 _MERGE_GAP = 3  # characters between two pieces of one link that still make one citation
 _RELATED_COVER = 0.85  # share of its paragraph a same-site anchor must cover to be "related"
 
@@ -156,57 +91,12 @@ class LinkDecision:
 
     link: CitationLink
     keep: bool
-    reason: str
+    reason: str  # "<kind>: <the signal that decided>", e.g. "person-topic: same-site /world/x ..."
 
-
-def _site(host: str) -> str:
-    labels = host_of(host).split(".")
-    if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL:
-        return ".".join(labels[-3:])
-    return ".".join(labels[-2:])
-
-
-def same_site(first_url: str, second_url: str) -> bool:
-    """Whether two URLs are on the same site (registrable domain, approximately)."""
-    return _site(urlsplit(first_url).hostname or "") == _site(urlsplit(second_url).hostname or "")
-
-
-def _without_fragment(url: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
-
-
-def _page_key(url: str) -> tuple[str, str]:
-    parts = urlsplit(url)
-    return host_of(parts.hostname or ""), parts.path.rstrip("/") or "/"
-
-
-def _url_reason(url: str, article_urls: list[str], anchor: str) -> str | None:
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return "scheme"
-    if any(_page_key(url) == _page_key(article) for article in article_urls):
-        return "self"
-    host = host_of(parts.hostname)
-    lowered = (host + parts.path).lower()
-    if any(lowered.startswith(share) or ("." + share) in ("." + lowered) for share in _SHARE):
-        return "share"
-    if anchor.lower().startswith("pic.twitter.com/"):
-        return "media"
-    if not any(same_site(url, article) for article in article_urls):
-        return None
-    segments = [segment.lower() for segment in parts.path.split("/") if segment]
-    if host.startswith("topics.") or any(segment in _TAXONOMY for segment in segments[:-1]):
-        return "taxonomy"
-    if not segments and not parts.query:
-        return "homepage"
-    if (
-        (segments and segments[0] in _NAVIGATION and len(segments) <= 2)
-        or host.startswith("shop.")
-        or (len(segments) == 1 and _NAVIGATION_PAGES.match(segments[0]))
-    ):
-        return "navigation"
-    return None
+    @property
+    def kind(self) -> str:
+        """The class of the decision: "citation", "taxonomy", "promo", "related"..."""
+        return self.reason.split(":", 1)[0]
 
 
 def _locate(text: str, anchor: str, cursor: int) -> Span | None:
@@ -245,8 +135,59 @@ def _link_lists(decisions: list[LinkDecision], text: str) -> list[LinkDecision]:
         ):
             listed.update((first, second))
     return [
-        replace(d, keep=False, reason="related") if i in listed and d.keep else d
+        replace(d, keep=False, reason="related: runs into another same-site link")
+        if i in listed and d.keep
+        else d
         for i, d in enumerate(decisions)
+    ]
+
+
+def _in_context(
+    decisions: list[LinkDecision], text: str, paragraphs: list[Span]
+) -> list[LinkDecision]:
+    """Same-site links that the text around them shows to be headlines, not prose."""
+    anchors = [(d.link.start, d.link.end) for d in decisions if d.link.start >= 0]
+    headlines = headline_lines(
+        text,
+        [(d.link.start, d.link.end) for d in decisions if d.link.start >= 0 and d.link.same_site],
+    )
+    result: list[LinkDecision] = []
+    for decision in decisions:
+        link = decision.link
+        reason = None
+        if decision.keep and link.same_site and link.start >= 0:
+            paragraph = paragraphs[paragraph_index(paragraphs, link.start)]
+            label = lead_in(text, paragraph, anchors)
+            if label:
+                reason = f"related: after the lead-in {label!r}"
+            elif links_only(text, paragraph, anchors):
+                reason = "related: a paragraph of links only"
+            elif (link.start, link.end) in headlines:
+                reason = f"related: {headlines[(link.start, link.end)]}"
+        result.append(replace(decision, keep=False, reason=reason) if reason else decision)
+    return result
+
+
+def _closing_bio(decisions: list[LinkDecision], text: str) -> list[LinkDecision]:
+    """Links after a link to the author's own page near the end: the closing author bio."""
+    author = next(
+        (
+            d.link
+            for d in decisions
+            if not d.keep
+            and d.kind in ("taxonomy", "navigation", "person-topic")
+            and d.link.start >= 0
+            and name_like(d.link.anchor)
+            and closing_text(text, d.link.end)
+        ),
+        None,
+    )
+    if author is None:
+        return decisions
+    reason = f"bio: in the closing bio after {path_of(author.url)}"
+    return [
+        replace(d, keep=False, reason=reason) if d.keep and d.link.start > author.end else d
+        for d in decisions
     ]
 
 
@@ -288,17 +229,20 @@ def classify_links(
     cursor = 0
     for href, raw_anchor in extraction.links:
         anchor = normalize_space(raw_anchor)
-        url = _without_fragment(href.strip())
+        url = without_fragment(href.strip())
         span = _locate(text, anchor, cursor)
         if span is not None:
             cursor = span[1]
         sentence = sentence_at(sentences, *span) if span else (-1, -1)
         on_site = any(same_site(url, article) for article in article_urls)
-        reason = _url_reason(href.strip(), article_urls, anchor)
-        if reason is None and _BOILERPLATE_ANCHOR.match(anchor):
-            reason = "anchor"
+        reason = url_reason(href.strip(), article_urls, anchor)
+        if reason is None and BOILERPLATE_ANCHOR.match(anchor):
+            reason = f"anchor: boilerplate anchor {anchor[:40]!r}"
+        call = promo_call(text[sentence[0] : sentence[1]]) if span and reason is None else None
+        if call:
+            reason = f"promo: {call!r} call in its sentence"
         if reason is None and on_site and _related(span, paragraphs):
-            reason = "related"
+            reason = "related: same-site anchor fills its paragraph"
         source = registry.find_source(url) if registry is not None and reason is None else None
         link = CitationLink(
             url=url,
@@ -311,7 +255,9 @@ def classify_links(
             same_site=on_site,
             source_id=source.id if source else None,
         )
-        decisions.append(LinkDecision(link, reason is None, reason or "citation"))
+        keep = reason is None
+        decisions.append(LinkDecision(link, keep, reason or citation_reason(url, on_site)))
+    decisions = _closing_bio(_in_context(decisions, text, paragraphs), text)
     return _merge(_link_lists(decisions, text), text)
 
 
