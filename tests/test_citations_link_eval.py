@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 
 from archive.citations.links import LinkDecision, classify_links
-from archive.extraction import Extraction
+from archive.text.extraction import Extraction
 from tests.citations_data import article
 
 _DIR = Path(__file__).resolve().parent / "link_eval"
