@@ -110,6 +110,29 @@ def test_prov_sources_reports_the_graph_and_exports_prov_o(
     assert QUANTA_URL in human.stdout and "needs_translation" in human.stdout
 
 
+def test_every_main_text_link_has_a_recorded_decision_and_follow_overrides_it(
+    crawled: tuple[Path, Any, str], web: NewsWeb, prov_home: Path
+) -> None:
+    _, graph, _ = crawled
+    decisions = {d["url"]: d for d in graph["links"] if d["article_url"] == ARTICLE_URL}
+    assert {QUANTA_URL, RUSSIAN_URL, DEAD_URL} <= {u for u, d in decisions.items() if d["followed"]}
+    refused = [d for d in decisions.values() if not d["followed"]]
+    assert refused, decisions
+    for decision in decisions.values():
+        assert decision["reason"] and ":" in decision["reason"], decision
+    for decision in refused:
+        assert not web.requested(decision["url"]), decision
+    wanted = refused[0]["url"]
+    again = run_prov(
+        "crawl", "--json", "--proxy", web.proxy.url, "--follow", wanted, ARTICLE_URL,
+        home=prov_home,
+    )  # fmt: skip
+    assert again.returncode in (0, 1), again.stderr
+    overridden = {d["url"]: d for d in again.json()["links"]}[wanted]
+    assert overridden["followed"] and overridden["reason"].startswith("override: --follow")
+    assert web.requested(wanted)
+
+
 def test_depth_two_follows_the_sources_own_citations_and_nothing_else(
     web: NewsWeb, prov_home: Path
 ) -> None:

@@ -74,6 +74,10 @@ def citation_graph(
                 "captures": [c.to_json() for c in captures],
             }
         )
+    graph["links"] = [
+        {k: v for k, v in row.items() if k not in ("id", "crawl_id")}
+        for row in citations.link_decisions(crawl)
+    ]
     graph["claims"] = [
         {k: v for k, v in claim.items() if k not in ("crawl_id",)}
         for claim in citations.claims(crawl)

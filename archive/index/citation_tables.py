@@ -6,7 +6,7 @@ from sqlalchemy import Column, Float, Index, Integer, String, Table, Text
 
 from archive.index.schema import metadata
 
-__all__ = ["citation_edges", "claims"]
+__all__ = ["citation_edges", "claims", "link_decisions"]
 
 citation_edges = Table(
     "citation_edges",
@@ -50,3 +50,17 @@ claims = Table(
     Column("method", String(32)),
 )
 Index("ix_claims_article", claims.c.article_url, claims.c.crawl_id)
+
+link_decisions = Table(
+    "link_decisions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("crawl_id", String(64), nullable=False),
+    Column("article_url", Text, nullable=False),  # the page the link is in
+    Column("url", Text, nullable=False),
+    Column("anchor", Text),
+    Column("sentence", Text),
+    Column("followed", Integer, nullable=False),  # 1 followed, 0 not
+    Column("reason", Text, nullable=False),  # "kind: signal" of archive.citations.links
+)
+Index("ix_link_decisions_crawl", link_decisions.c.crawl_id)

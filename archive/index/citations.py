@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.engine import RowMapping
 
-from archive.index.citation_tables import citation_edges, claims
+from archive.index.citation_tables import citation_edges, claims, link_decisions
 from archive.timestamps import utcnow, warc_date
 
 __all__ = ["CitationIndex"]
@@ -49,6 +49,27 @@ class CitationIndex:
                     created=warc_date(utcnow()),
                 )
             )
+
+    def add_link_decisions(self, article_url: str, decisions: list[dict[str, Any]]) -> None:
+        """Every main-text link of ARTICLE_URL: url, anchor, sentence, followed, reason."""
+        if not decisions:
+            return
+        base = {"crawl_id": self.crawl_id, "article_url": article_url}
+        rows = [{**base, **d, "followed": int(d["followed"])} for d in decisions]
+        with self.engine.begin() as conn:
+            conn.execute(insert(link_decisions), rows)
+
+    def link_decisions(self, crawl_id: str) -> list[dict[str, Any]]:
+        query = (
+            select(link_decisions)
+            .where(link_decisions.c.crawl_id == crawl_id)
+            .order_by(link_decisions.c.id)
+        )
+        with self.engine.connect() as conn:
+            return [
+                {**row, "followed": bool(row["followed"])}
+                for row in conn.execute(query).mappings()
+            ]
 
     def add_claim(self, article_url: str, values: dict[str, Any]) -> None:
         with self.engine.begin() as conn:

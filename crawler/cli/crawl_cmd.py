@@ -72,10 +72,15 @@ def crawl(
     depth: Annotated[int, typer.Option("--depth", min=0, max=3, help="hops of citations")] = 1,
     proxy: Annotated[str | None, typer.Option("--proxy", help="HTTP proxy URL")] = None,
     no_robots: Annotated[bool, typer.Option("--no-robots", help="do not obey robots.txt")] = False,
+    follow: Annotated[
+        list[str] | None,
+        typer.Option("--follow", help="follow this main-text link even if not judged a citation"),
+    ] = None,
     json_output: JsonOption = False,
 ) -> None:
     """Capture ARTICLE_URL and the sources it cites, then match its claims to their text."""
     url = checked_url(url)
+    overridden = [checked_url(u, "--follow") for u in follow or []]
     if proxy is not None:
         checked_url(proxy, "--proxy", userinfo=True)
     try:
@@ -91,7 +96,7 @@ def crawl(
     outcome = run_spider(
         CitationsSpider,
         session.config,
-        {"url": url, "depth": depth},
+        {"url": url, "depth": depth, "follow": overridden},
         proxy=proxy,
         overrides=overrides,
     )

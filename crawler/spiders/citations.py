@@ -2,8 +2,10 @@
 
 ``scrapy crawl citations -a url=ARTICLE_URL [-a depth=N]`` or ``prov crawl ARTICLE_URL``.
 
-- Links inside the article's main text (as trafilatura finds it) are citations; navigation,
-  related boxes, share buttons, tag pages and footers are not (archive.citations.links).
+- Links inside the article's main text (as trafilatura finds it) are classified: citations are
+  followed; tag, topic and person pages, promos, related boxes, share buttons are not
+  (archive.citations.links). Every decision and its reason is recorded (``link_decisions``);
+  ``-a follow=URL,URL`` (``prov crawl --follow URL``) follows a refused link all the same.
 - Statements attributed by name to a publisher of the source registry are looked for in that
   publisher's feeds and sitemaps within a date window around the article's date; the best
   ranked candidates are captured (hop letter N).
@@ -32,7 +34,7 @@ from twisted.python.failure import Failure
 from archive.citations.attributions import Attribution, find_attributions
 from archive.citations.discovery import rank_candidates
 from archive.citations.feeds import parse_feed
-from archive.citations.links import CitationLink, citation_links
+from archive.citations.links import CitationLink, LinkDecision, classify_links
 from archive.citations.registry import Registry, load_registry
 from archive.index.citations import CitationIndex
 from archive.index.database import open_engine
@@ -50,12 +52,16 @@ MAX_CHILD_SITEMAPS = 3
 class CitationsSpider(Spider):
     name = "citations"
 
-    def __init__(self, url: str = "", depth: int | str = 1, **kwargs: Any) -> None:
+    def __init__(
+        self, url: str = "", depth: int | str = 1, follow: str | list[str] = "", **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         if not url:
             raise ValueError("citations spider needs -a url=ARTICLE_URL")
         self.article_url = url
         self.max_depth = int(depth)
+        given = follow.split(",") if isinstance(follow, str) else follow
+        self.follow = {u.strip() for u in given if u.strip()}  # the user's overrides
         self.registry: Registry = load_registry()
         self.store: CitationIndex | None = None
         self._pool: ProcessPoolExecutor | None = None
@@ -119,8 +125,9 @@ class CitationsSpider(Spider):
         depth = int(response.meta.get("prov_depth", 0))
         role = response.meta.get("prov_role", "source")
         store = self._index()
-        links = citation_links(extraction, response.url)
-        if depth + 1 <= self.max_depth:  # edges beyond the depth are neither kept nor followed
+        within = depth + 1 <= self.max_depth
+        links = self._decide(store, response.url, classify_links(extraction, response.url), within)
+        if within:  # edges beyond the depth are neither kept nor followed
             for link in links:
                 store.add_edge(
                     response.url, link.url, "link", depth + 1, link.anchor, link.sentence
@@ -181,6 +188,33 @@ class CitationsSpider(Spider):
                         prov_published=published,
                     ),
                 )
+
+    def _decide(
+        self, store: CitationIndex, page_url: str, decisions: list[LinkDecision], record: bool
+    ) -> list[CitationLink]:
+        """The citations among DECISIONS (a --follow URL overrides a refusal); with RECORD,
+        every decision and its reason goes to the index (``prov sources --json`` shows them)."""
+        kept: list[CitationLink] = []
+        rows = []
+        for decision in decisions:
+            followed = decision.keep or decision.link.url in self.follow
+            reason = decision.reason if decision.keep or not followed else (
+                f"override: --follow (was {decision.reason})"
+            )
+            rows.append(
+                {
+                    "url": decision.link.url,
+                    "anchor": decision.link.anchor,
+                    "sentence": decision.link.sentence,
+                    "followed": followed,
+                    "reason": reason,
+                }
+            )
+            if followed:
+                kept.append(decision.link)
+        if record:
+            store.add_link_decisions(page_url, rows)
+        return kept
 
     async def parse_listing(self, response: Response) -> AsyncIterator[Request]:
         """A publisher's feed or sitemap: rank its entries against each attributed statement."""

@@ -31,7 +31,15 @@ QUANTA_URL = (
 RUSSIAN_URL = "http://www.wday.ru/articles/53-letnyaya-model/"
 DEAD_URL = f"http://{NEWS}/2026/11/01/removed-story.html"
 ISW_REPORT_PATH = "/backgrounder/russian-offensive-campaign-assessment-november-19-2026"
-BOILERPLATE = ["/", "/tag/science", "/world/", "/2026/11/19/other-story.html", "/about"]
+BOILERPLATE = [
+    "/",
+    "/tag/science",
+    "/world/",
+    "/2026/11/19/other-story.html",
+    "/about",
+    "/world/jane-roe",  # an in-body topic page on a person's name
+    "/info/newsletters/first-edition",  # a promo paragraph inside the article body
+]
 
 HTML = [("Content-Type", "text/html")]
 ARTICLE = f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
@@ -44,6 +52,8 @@ ARTICLE = f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <h1>Cells that taste danger, and a war report</h1>
 <p>Researchers are finding that the body's sense of taste reaches far beyond the tongue. Scientists now think that tuft cells are an important hub for the body's defenses, <a href="{QUANTA_URL}">Quanta Magazine reported</a> in a long feature on the immune system.</p>
 <p>The cells were first noticed in the lungs of mice infected with influenza, where they looked strange and were studded with taste receptors. The work is still early, and many questions about how the receptors talk to immune cells remain open.</p>
+<p>The first mouse studies were run by a team around <a href="/world/jane-roe">Jane Roe</a>, a biologist who has studied the lining of the gut for two decades.</p>
+<p>Sign up to <a href="/info/newsletters/first-edition">First Edition</a>, our free daily newsletter, for the day's main stories.</p>
 <p>In Ukraine, Russian forces continued limited attacks near Kupiansk and made no confirmed advances, according to a report by the Institute for the Study of War published on Wednesday. The institute said Russian forces were regrouping before a new push.</p>
 <p>A Russian lifestyle magazine <a href="{RUSSIAN_URL}">wrote about a model</a> who became famous in the eighties, the paper noted. An earlier story on the subject <a href="{DEAD_URL}">has since been removed</a>.</p>
 </article></main>
