@@ -94,6 +94,8 @@ def test_offsets_name_the_occurrence_meant() -> None:
         assert isinstance(items, list)
         for item, claim in zip(items, article.claims, strict=True):
             assert item["start"] == claim.start, (article.id, claim.claim)
+        starts = [claim.start for claim in article.claims]
+        assert len(set(starts)) == len(starts), article.id
 
 
 def test_skipped_spans_are_in_the_text_and_have_reasons() -> None:
