@@ -2,7 +2,7 @@
 
 The set (``tests/citations_eval/*.json``, one file per article) holds real corpus articles
 (``"html": "corpus:NNN"``) and invented ones with their source pages (in ``pages/``).
-Every ``claim`` is an exact substring of the article's text as ``archive.extraction.extract``
+Every ``claim`` is an exact substring of the article's text as ``archive.text.extraction.extract``
 gives it (``start`` is the offset of the occurrence meant), every ``passage`` one of the source
 page's text; ``links`` lists every main-text link with whether it is a citation (a link offered
 as the source or evidence of the statement around it; not: tag, topic, section and profile
@@ -52,7 +52,7 @@ from archive.citations.attributions import find_attributions
 from archive.citations.links import classify_links
 from archive.citations.matching import match_claim
 from archive.citations.registry import Registry, load_registry
-from archive.extraction import Extraction, extract
+from archive.text.extraction import Extraction, extract
 from tests.citations_data import corpus_dir
 
 __all__ = [
