@@ -1,0 +1,144 @@
+"""A person's name found in a text in another script or case form ("Dmitry Peskov" ~ "Пескову").
+
+``match_name(name, text)`` looks for the name's surname (its last word) among the capitalised
+words of ``text`` by ``transliteration.name_keys``: same spelling, another romanization,
+another script, an inflected form. The given name then decides between two people of one
+surname: when the words just before the surname in ``text`` give a first name or initials
+("Дмитрий", "Д. С.", a patronymic skipped), its first letter must agree with the name's
+("Nikolai Patrushev" is not "Дмитрий Патрушев"); with none there, the surname alone matches.
+A sentence-opening adverb ("Вчера Песков ...") is not a first name.
+
+``person_name(speaker)`` is the person in a speaker phrase: "Kremlin spokesman Dmitry Peskov"
+-> "Dmitry Peskov", "Peskov, the Kremlin spokesman" -> "Peskov".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from archive.citations.languages import dominant_script
+from archive.citations.names import proper_names
+from archive.citations.tokens import STOPWORDS, word_set
+from archive.citations.transliteration import initial_of, name_keys, skeleton
+
+__all__ = ["NameHit", "match_name", "name_words", "person_name"]
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+_GAP = re.compile(r"^\s+$|^\.\s*$")  # between words of one name: spaces, or an initial's dot
+_PATRONYMIC = re.compile(r"(?:ович|евич|ич|овна|евна|ична|ovich|evich|ovna|evna)\w{0,3}$")
+_SUFFIXES = word_set("jr jr. sr sr. ii iii iv")
+# words that open a sentence before a surname without being a first name
+_OPENERS = word_set(
+    "вчера сегодня завтра ранее позже позднее затем потом теперь однако также впрочем далее "
+    "тогда вчора сьогодні раніше пізніше потім також однак тепер yesterday today earlier later "
+    "meanwhile however also then"
+)
+MAX_GIVEN_WORDS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class NameHit:
+    """Where a name was found in a text, as written there, and how it was recognised."""
+
+    name: str  # the name looked for
+    found: str  # the surname as the text writes it
+    start: int
+    end: int
+    how: str  # "same spelling" | "spelling variant" | "transliterated" | "inflected", combined
+    given: str  # "given name agrees" | "surname alone"
+
+    def describe(self) -> str:
+        """``Peskov matched Пескову (transliterated, inflected)``."""
+        return f"{self.name} matched {self.found} ({self.how})"
+
+
+Token = tuple[str, int, int]
+
+
+def name_words(text: str) -> list[Token]:
+    """Letter runs of ``text`` (inner apostrophes and hyphens kept) with their offsets."""
+    return [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(text)]
+
+
+def _is_namelike(word: str) -> bool:
+    folded = word.casefold()
+    return word[:1].isupper() and folded not in STOPWORDS and folded not in _OPENERS
+
+
+def _given_before(text: str, tokens: list[Token], index: int) -> str | None:
+    """The first name (or first initial) written just before ``tokens[index]``, if any."""
+    run: list[str] = []
+    cursor = index
+    while cursor > 0 and len(run) < MAX_GIVEN_WORDS:
+        word, _start, end = tokens[cursor - 1]
+        if not _GAP.match(text[end : tokens[cursor][1]]) or not _is_namelike(word):
+            break
+        run.insert(0, word)
+        cursor -= 1
+    run = [word for word in run if not _PATRONYMIC.search(word.casefold())]
+    if not run:
+        return None
+    if all(len(word) == 1 for word in run):
+        return run[0]
+    return next(word for word in reversed(run) if len(word) > 1)
+
+
+def _how(surname: str, found: str) -> str:
+    if found.casefold() == surname.casefold():
+        return "same spelling"
+    scripts_differ = dominant_script(found) != dominant_script(surname)
+    kinds = ["transliterated" if scripts_differ else "spelling variant"]
+    if not skeleton(surname) & skeleton(found):
+        kinds.append("inflected")
+    return ", ".join(kinds)
+
+
+def _parts(name: str) -> tuple[str | None, str] | None:
+    words = [w for w, _s, _e in name_words(name) if w.casefold() not in _SUFFIXES]
+    if not words:
+        return None
+    return (words[0] if len(words) > 1 else None), words[-1]
+
+
+def _word_keys(word: str) -> frozenset[str]:
+    """Keys of a text word; a hyphenated one also by its last part ("Римского-Корсакова")."""
+    last = word.replace("’", "'").rsplit("-", 1)[-1]
+    return name_keys(word) | name_keys(last) if last != word else name_keys(word)
+
+
+def match_name(name: str, text: str, *, any_case: bool = False) -> NameHit | None:
+    """Where ``text`` names the person ``name`` (see module docstring), or None.
+
+    ``any_case`` accepts lower-case words too (URL slugs: ``/peskov-zayavil``).
+    """
+    parts = _parts(name)
+    if parts is None:
+        return None
+    given, surname = parts
+    keys = name_keys(surname)
+    tokens = name_words(text)
+    fallback: NameHit | None = None
+    for index, (word, start, end) in enumerate(tokens):
+        if not (any_case or word[:1].isupper()) or not keys & _word_keys(word):
+            continue
+        written = _given_before(text, tokens, index)
+        if given is not None and written is not None:
+            if initial_of(given) != initial_of(written):
+                continue  # another person of the same surname
+            return NameHit(name, word, start, end, _how(surname, word), "given name agrees")
+        if fallback is None:
+            fallback = NameHit(name, word, start, end, _how(surname, word), "surname alone")
+    return fallback
+
+
+def person_name(speaker: str | None) -> str | None:
+    """The person's name in a speaker phrase (its last proper name, or an appositive's head)."""
+    if not speaker:
+        return None
+    found = proper_names(speaker)
+    if not found:
+        return None
+    head = found[0]
+    rest = speaker[speaker.find(head) + len(head) :].lstrip()
+    return head if rest.startswith(",") else found[-1]
