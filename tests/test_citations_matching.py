@@ -97,12 +97,19 @@ def test_russian_source_for_english_claim_needs_translation() -> None:
     assert normalize_language(russian.language) == "ru"
     claim = "The 53-year-old model said that what frightens her most is getting old"
     flagged = match_claim(claim, russian.text, russian.language, "en-US")
-    assert flagged.status == "needs_translation" and flagged.passage is None
-    assert flagged.reason == "languages differ: ru vs en"
+    assert flagged.status == "needs_translation" and not flagged.found
+    assert flagged.reason.startswith("languages differ: ru vs en; candidate passage: ")
+    # nothing is matched, but the sentence with the claim's number is pointed at
+    assert flagged.passage is not None and "53" in flagged.passage
+    assert flagged.passage == russian.text[flagged.start : flagged.end]
     # with no declared language, the scripts (Cyrillic vs Latin) tell
     flagged = match_claim(claim, russian.text, None, None)
     assert flagged.status == "needs_translation"
-    assert flagged.reason == "scripts differ: cyrillic vs latin"
+    assert flagged.reason.startswith("scripts differ: cyrillic vs latin")
+    # a claim sharing nothing that survives translation gets no passage
+    bare = match_claim("what frightens her most is getting old", russian.text, "ru", "en")
+    assert (bare.status, bare.passage, bare.score) == ("needs_translation", None, 0.0)
+    assert bare.reason == "languages differ: ru vs en"
 
 
 def test_unknown_language_is_not_a_difference() -> None:

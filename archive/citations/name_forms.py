@@ -4,9 +4,17 @@
 words of ``text`` by ``transliteration.name_keys``: same spelling, another romanization,
 another script, an inflected form. The given name then decides between two people of one
 surname: when the words just before the surname in ``text`` give a first name or initials
-("Дмитрий", "Д. С.", a patronymic skipped), its first letter must agree with the name's
+("Дмитрий", initials, a patronymic skipped), its first letter must agree with the name's
 ("Nikolai Patrushev" is not "Дмитрий Патрушев"); with none there, the surname alone matches.
 A sentence-opening adverb ("Вчера Песков ...") is not a first name.
+
+``name_share(name, text)`` is for other names (places, organisations): the share of the
+name's capitalised words found in ``text`` by key, a word found only approximately counting
+half: keys with the same first letter where one is a prefix of at least five letters of the
+other ("Kremlin" ~ "Кремль") or whose edit distance is at most a quarter of the longer
+("Moscow" ~ "Москва", "Kharkiv" ~ "Харьков"; whole skeletons are compared too: "Russia" ~
+"России"), since place names have exonyms that no
+transliteration rule gives.
 
 ``person_name(speaker)`` is the person in a speaker phrase: "Kremlin spokesman Dmitry Peskov"
 -> "Dmitry Peskov", "Peskov, the Kremlin spokesman" -> "Peskov".
@@ -22,7 +30,7 @@ from archive.citations.names import proper_names
 from archive.citations.tokens import STOPWORDS, word_set
 from archive.citations.transliteration import initial_of, name_keys, skeleton
 
-__all__ = ["NameHit", "match_name", "name_words", "person_name"]
+__all__ = ["NameHit", "match_name", "name_share", "name_words", "person_name", "similar_keys"]
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 _GAP = re.compile(r"^\s+$|^\.\s*$")  # between words of one name: spaces, or an initial's dot
@@ -35,6 +43,9 @@ _OPENERS = word_set(
     "meanwhile however also then"
 )
 MAX_GIVEN_WORDS = 3
+MIN_PREFIX = 5
+MAX_DISTANCE_SHARE = 0.25
+APPROXIMATE_CREDIT = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +53,7 @@ class NameHit:
     """Where a name was found in a text, as written there, and how it was recognised."""
 
     name: str  # the name looked for
+    surname: str  # its last word, the one found
     found: str  # the surname as the text writes it
     start: int
     end: int
@@ -50,7 +62,7 @@ class NameHit:
 
     def describe(self) -> str:
         """``Peskov matched Пескову (transliterated, inflected)``."""
-        return f"{self.name} matched {self.found} ({self.how})"
+        return f"{self.surname} matched {self.found} ({self.how})"
 
 
 Token = tuple[str, int, int]
@@ -126,9 +138,11 @@ def match_name(name: str, text: str, *, any_case: bool = False) -> NameHit | Non
         if given is not None and written is not None:
             if initial_of(given) != initial_of(written):
                 continue  # another person of the same surname
-            return NameHit(name, word, start, end, _how(surname, word), "given name agrees")
+            how = _how(surname, word)
+            return NameHit(name, surname, word, start, end, how, "given name agrees")
         if fallback is None:
-            fallback = NameHit(name, word, start, end, _how(surname, word), "surname alone")
+            how = _how(surname, word)
+            fallback = NameHit(name, surname, word, start, end, how, "surname alone")
     return fallback
 
 
@@ -142,3 +156,54 @@ def person_name(speaker: str | None) -> str | None:
     head = found[0]
     rest = speaker[speaker.find(head) + len(head) :].lstrip()
     return head if rest.startswith(",") else found[-1]
+
+
+def _distance(first: str, second: str) -> int:
+    previous = list(range(len(second) + 1))
+    for i, a in enumerate(first, 1):
+        current = [i]
+        for j, b in enumerate(second, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a != b)))
+        previous = current
+    return previous[-1]
+
+
+def similar_keys(first: str, second: str) -> bool:
+    """Whether two keys are probably one name's two spellings (see module docstring)."""
+    if not first or not second or first[0] != second[0]:
+        return False
+    short, long = sorted((first, second), key=len)
+    if len(short) >= MIN_PREFIX and long.startswith(short):
+        return True
+    return len(short) >= 4 and _distance(first, second) <= MAX_DISTANCE_SHARE * len(long)
+
+
+def _close(word: str, token: str) -> bool:
+    """Approximately one name: by keys, or by whole skeletons ("Russia" ~ "России")."""
+    pairs = [(name_keys(word), _word_keys(token)), (skeleton(word), skeleton(token))]
+    return any(similar_keys(a, b) for mine, theirs in pairs for a in mine for b in theirs)
+
+
+def name_share(name: str, text: str, slug: str = "") -> tuple[float, str | None]:
+    """The share of ``name``'s words ``text`` (or the lower-case ``slug``) has, and what matched."""
+    words = [w for w, _s, _e in name_words(name) if _is_namelike(w)]
+    if not words:
+        return 0.0, None
+    tokens = [w for w, _s, _e in name_words(text) if w[:1].isupper()]
+    tokens += [w for w, _s, _e in name_words(slug)]
+    credit = 0.0
+    shown: list[str] = []
+    for word in words:
+        keys = name_keys(word)
+        exact = next((t for t in tokens if keys & _word_keys(t)), None)
+        if exact is not None:
+            credit += 1.0
+            shown.append(exact)
+            continue
+        close = next((t for t in tokens if _close(word, t)), None)
+        if close is not None:
+            credit += APPROXIMATE_CREDIT
+            shown.append(f"~{close}")
+    if not shown:
+        return 0.0, None
+    return credit / len(words), f"{name} ({' '.join(shown)})"
