@@ -126,3 +126,33 @@ def test_language_helpers() -> None:
     assert normalize_language("not a tag") is None
     assert dominant_script(article(20).text) == "cyrillic"
     assert dominant_script("123 !") is None
+
+
+@pytest.mark.parametrize(
+    ("statement", "source"),
+    [
+        # another language in the same script, no language declared: names and numbers only
+        (
+            "Habib Essid told parliament in Tunis that 17 tourists had died in the attack",
+            "Ministerpräsident Habib Essid erklärte am Mittwoch in Tunis, 17 Touristen seien "
+            "bei dem Anschlag ums Leben gekommen.",
+        ),
+        # the same language, but nothing in common beyond who, where and how many
+        (
+            "Peskov said Putin and Erdogan would meet in Ankara on 12 May 2024",
+            "In Ankara on 12 May 2024, Peskov, Putin and Erdogan were pictured at a football game.",
+        ),
+    ],
+)
+def test_names_and_numbers_alone_never_match(statement: str, source: str) -> None:
+    found = match_claim(statement, source)
+    assert found.status == "not_found" and found.passage is None, found
+
+
+def test_cross_language_claim_is_never_matched_even_with_names_and_numbers() -> None:
+    source = "Песков заявил, что Путин и Эрдоган встретятся в Анкаре 12 мая 2024 года."
+    claim = "Peskov said Putin and Erdogan would meet in Ankara on 12 May 2024"
+    for languages in (("ru", "en"), (None, None), (None, "en")):
+        found = match_claim(claim, source, *languages, speaker="Peskov")
+        assert found.status == "needs_translation" and not found.found
+        assert found.passage == source  # pointed at, not matched

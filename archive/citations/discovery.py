@@ -36,6 +36,19 @@ day, 0.7 at least; 0.9 undated) and a publisher factor (0.8 when the candidate i
 ``source``'s). Candidates outside ``window`` are dropped. Each ranked candidate keeps its
 ``reasons``: "speaker Peskov matched Песков (transliterated)", "within 1 day", "publisher
 RIA Novosti", "shares numbers 12, 2024"...
+
+For a crawler, per publisher named in an article (all pure functions, no I/O here):
+
+1. fetch ``robots_sitemaps.robots_url(article_or_source_url)``; ``robots_sitemaps(body, url,
+   domains=source.domains)`` gives its sitemaps, news and indexes first, bounded;
+2. ``listings.discovery_endpoints(source, robots)``: the registry's feeds and sitemaps, then
+   those; fetch each, and turn each response (or fetch error) into a ``ListingOutcome`` with
+   ``listings.read_listing(url, body, status=, error=, language=endpoint.language)``; record
+   ``outcome.failure`` and go on; for a sitemap index fetch ``listings.child_sitemaps``;
+3. ``rank_candidates(statement, names, listings.candidates_of(outcomes), window,
+   speaker=, source=, article_language=, published=)``;
+4. after capture, ``matching.match_claim(statement, text, language, article_language,
+   speaker=, names=)``: ``needs_translation`` comes with the likely source sentence.
 """
 
 from __future__ import annotations

@@ -18,7 +18,12 @@ from archive.citations.name_forms import match_name, name_share, name_words
 from archive.citations.registry import host_of
 from archive.citations.registry_file import Source
 from archive.citations.tokens import STOPWORDS, content_tokens, stems
-from archive.citations.transliteration import cognates, name_keys
+from archive.citations.transliteration import (
+    MIN_COGNATE_PREFIX,
+    cognate_forms,
+    cognates,
+    name_keys,
+)
 
 __all__ = [
     "CandidateText",
@@ -168,14 +173,19 @@ def cognates_part(words: Sequence[str], text: CandidateText) -> Part:
     """The share of ``words`` with a cognate in the candidate ("conference" ~ "конференции")."""
     if not words:
         return Part(0.0)
-    have = {
-        token.casefold()
-        for token, _s, _e in name_words(f"{text.text} {text.slug}")
-        if len(token) >= MIN_COGNATE_WORD - 1 and token.casefold() not in STOPWORDS
-    }
+    heads = {form[:MIN_COGNATE_PREFIX] for word in words for form in cognate_forms(word)}
+    have = sorted(
+        {
+            token.casefold()
+            for token, _s, _e in name_words(f"{text.text} {text.slug}")
+            if len(token) >= MIN_COGNATE_WORD - 1 and token.casefold() not in STOPWORDS
+        }
+    )
+    # only words starting like a statement word can be its cognate: a cheap first cut
+    have = [t for t in have if any(f[:MIN_COGNATE_PREFIX] in heads for f in cognate_forms(t))]
     found: list[str] = []
     for word in words:
-        match = next((token for token in sorted(have) if cognates(word, token)), None)
+        match = next((token for token in have if cognates(word, token)), None)
         if match is not None:
             found.append(f"{word} ~ {match}")
     if not found:

@@ -88,6 +88,7 @@ _ENDING_LIST = (
 )
 _ENDINGS = tuple(sorted(word_set(_ENDING_LIST), key=lambda ending: (-len(ending), ending)))
 MIN_STEM = 3
+CACHE_SIZE = 32768  # distinct words of a few thousand feed entries
 MIN_COGNATE_PREFIX = 5
 COGNATE_SHARE = 0.6
 
@@ -109,7 +110,7 @@ def _same_case(latin: str) -> Callable[[re.Match[str]], str]:
     return replace
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=CACHE_SIZE)
 def skeleton(word: str) -> frozenset[str]:
     """The spelling-neutral forms of one word (usually one; more when it has a bare ``c``)."""
     folded = _NOT_LETTER.sub("", romanize(unicodedata.normalize("NFC", word))).lower()
@@ -134,7 +135,7 @@ def _stem(form: str) -> str:
     return form
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=CACHE_SIZE)
 def name_keys(word: str) -> frozenset[str]:
     """Keys of a name word: its skeletons without one inflectional ending."""
     return frozenset(_stem(form) for form in skeleton(word))
@@ -146,7 +147,7 @@ def initial_of(word: str) -> str:
     return forms[0][:1] if forms else ""
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=CACHE_SIZE)
 def cognate_forms(word: str) -> frozenset[str]:
     """A word's skeletons with z read as s (voicing differs between spellings of one word)."""
     return frozenset(form.replace("z", "s") for form in skeleton(word))
