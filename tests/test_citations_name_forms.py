@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from archive.citations.name_forms import match_name
+from archive.citations.name_forms import match_name, person_name
 
 # (as an English article writes it, as the source writes it)
 SAME_PERSON = [
@@ -124,3 +124,29 @@ def test_held_out_pairs() -> None:
 @pytest.mark.parametrize(("name", "text"), OTHER_PERSON)
 def test_other_person_does_not_match(name: str, text: str) -> None:
     assert match_name(name, text) is None
+
+
+@pytest.mark.parametrize(
+    ("speaker", "person"),
+    [
+        ("Kremlin spokesman Dmitry Peskov", "Dmitry Peskov"),
+        ("Peskov, the Kremlin spokesman", "Peskov"),
+        ("Russian Foreign Ministry spokeswoman Maria Zakharova", "Maria Zakharova"),
+        ("MOSCOW, March 14 (Reuters) - Kremlin spokesman Dmitry Peskov", "Dmitry Peskov"),
+        ("He", None),
+        ("the agency", None),
+        (None, None),
+    ],
+)
+def test_person_in_a_speaker_phrase(speaker: str | None, person: str | None) -> None:
+    assert person_name(speaker) == person
+
+
+def test_given_name_read_around_the_surname() -> None:
+    hit = match_name("Dmitry Peskov", "Президент России Владимир Путин и Дмитрий Сергеевич Песков")
+    assert hit is not None and hit.given == "given name agrees"  # the patronymic is skipped
+    opener = match_name("Dmitry Peskov", "Вчера Песков заявил, что ...")
+    assert opener is not None and opener.given == "surname alone"  # "Вчера" is no first name
+    assert match_name("Dmitry Peskov", "песков") is None  # lower case: not a name
+    slug = match_name("Dmitry Peskov", "/20240314/peskov-zayavil-1933012345", any_case=True)
+    assert slug is not None and slug.how == "same spelling"

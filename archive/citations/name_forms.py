@@ -114,9 +114,23 @@ def _parts(name: str) -> tuple[str | None, str] | None:
 
 
 def _word_keys(word: str) -> frozenset[str]:
-    """Keys of a text word; a hyphenated one also by its last part ("Римского-Корсакова")."""
-    last = word.replace("’", "'").rsplit("-", 1)[-1]
-    return name_keys(word) | name_keys(last) if last != word else name_keys(word)
+    """Keys of a text word; a hyphenated one also by each part ("Римского-Корсакова")."""
+    parts = word.split("-")
+    if len(parts) == 1:
+        return name_keys(word)
+    return name_keys(word).union(*(name_keys(part) for part in parts if part))
+
+
+def _found(word: str, start: int, keys: frozenset[str]) -> tuple[str, int, int] | None:
+    """The word, or the part of a hyphenated word, whose keys meet ``keys``, with offsets."""
+    if keys & name_keys(word):
+        return word, start, start + len(word)
+    offset = start
+    for part in word.split("-"):
+        if part and keys & name_keys(part):
+            return part, offset, offset + len(part)
+        offset += len(part) + 1
+    return None
 
 
 def match_name(name: str, text: str, *, any_case: bool = False) -> NameHit | None:
@@ -131,23 +145,28 @@ def match_name(name: str, text: str, *, any_case: bool = False) -> NameHit | Non
     keys = name_keys(surname)
     tokens = name_words(text)
     fallback: NameHit | None = None
-    for index, (word, start, end) in enumerate(tokens):
-        if not (any_case or word[:1].isupper()) or not keys & _word_keys(word):
+    for index, (word, start, _end) in enumerate(tokens):
+        found = _found(word, start, keys) if any_case or word[:1].isupper() else None
+        if found is None:
             continue
-        written = _given_before(text, tokens, index)
-        if given is not None and written is not None:
-            if initial_of(given) != initial_of(written):
+        written, first, last = found
+        how = _how(surname, written)
+        given_before = _given_before(text, tokens, index)
+        if given is not None and given_before is not None:
+            if initial_of(given) != initial_of(given_before):
                 continue  # another person of the same surname
-            how = _how(surname, word)
-            return NameHit(name, surname, word, start, end, how, "given name agrees")
+            return NameHit(name, surname, written, first, last, how, "given name agrees")
         if fallback is None:
-            how = _how(surname, word)
-            fallback = NameHit(name, surname, word, start, end, how, "surname alone")
+            fallback = NameHit(name, surname, written, first, last, how, "surname alone")
     return fallback
 
 
 def person_name(speaker: str | None) -> str | None:
-    """The person's name in a speaker phrase (its last proper name, or an appositive's head)."""
+    """The person's name in a speaker phrase (its last proper name, or an appositive's head).
+
+    The head is taken when a lower-case word follows its comma ("Peskov, the Kremlin
+    spokesman"), not in a dateline ("MOSCOW, March 14 (Reuters) - ... Dmitry Peskov").
+    """
     if not speaker:
         return None
     found = proper_names(speaker)
@@ -155,7 +174,8 @@ def person_name(speaker: str | None) -> str | None:
         return None
     head = found[0]
     rest = speaker[speaker.find(head) + len(head) :].lstrip()
-    return head if rest.startswith(",") else found[-1]
+    appositive = rest.startswith(",") and rest[1:].lstrip()[:1].islower()
+    return head if appositive else found[-1]
 
 
 def _distance(first: str, second: str) -> int:

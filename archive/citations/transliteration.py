@@ -37,7 +37,15 @@ from anyascii import anyascii
 
 from archive.citations.tokens import word_set
 
-__all__ = ["cognate_forms", "cognates", "initial_of", "name_keys", "romanize", "skeleton"]
+__all__ = [
+    "MIN_COGNATE_PREFIX",
+    "cognate_forms",
+    "cognates",
+    "initial_of",
+    "name_keys",
+    "romanize",
+    "skeleton",
+]
 
 _GREEK_VOWELS = "αεηιουωάέήίόύώϊϋΐΰ"
 _GREEK_DIGRAPHS = (
