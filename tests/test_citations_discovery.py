@@ -216,3 +216,46 @@ def test_rank_prefers_title_and_slug_and_handles_undated() -> None:
     assert ranked[0].score > ranked[1].score > ranked[2].score > 0
     assert rank_candidates("Moscow had not received proposals", (), candidates, limit=1)[0].score
     assert rank_candidates("unrelated words entirely", (), candidates) == []
+
+
+def test_declared_language_and_publisher() -> None:
+    news = parse_feed(NEWS_SITEMAP).candidates[0]
+    assert (news.language, news.publisher) == ("ru", "RIA Novosti")
+    assert parse_feed(NEWS_SITEMAP).candidates[1].language is None
+    rss = RSS.replace(b"<title>ISW</title>", b"<title>ISW</title><language>en-us</language>")
+    assert {c.language for c in parse_feed(rss).candidates} == {"en-us"}
+    base = b'xml:base="https://tass.com/"'
+    atom = ATOM.replace(base, base + b' xml:lang="en"')
+    assert [c.language for c in parse_feed(atom).candidates] == ["en", "en"]
+
+
+def test_rank_same_language_speaker_and_topic_decoys() -> None:
+    day = datetime(2023, 5, 21, 9, tzinfo=UTC)
+    right = Candidate(
+        "https://tass.com/politics/1",
+        "Kremlin has received no proposals from Kyiv on resuming talks, Peskov says",
+        day,
+    )
+    other_speaker = Candidate(
+        "https://tass.com/politics/2",
+        "Zakharova: Kyiv has sent no proposals on resuming talks",
+        day,
+    )
+    other_topic = Candidate(
+        "https://tass.com/politics/3", "Peskov says Putin has no plans to visit the Far East", day
+    )
+    ranked = rank_candidates(
+        "Moscow has not received any proposals from Kyiv on resuming talks",
+        ("Moscow", "Kyiv", "Kremlin", "Dmitry Peskov"),
+        [other_topic, other_speaker, right],
+        date_window("2023-05-21"),
+        speaker="Kremlin spokesman Dmitry Peskov",
+        article_language="en",
+        source_language="en",
+        published=datetime(2023, 5, 21, tzinfo=UTC),
+    )
+    assert [r.candidate.url[-1] for r in ranked] == ["1", "2", "3"]
+    assert not ranked[0].across_languages
+    assert "speaker Peskov matched Peskov (same spelling)" in ranked[0].reasons
+    assert "speaker Dmitry Peskov not named" in ranked[1].reasons
+    assert ranked[0].score > ranked[1].score > ranked[2].score

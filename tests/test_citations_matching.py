@@ -97,12 +97,19 @@ def test_russian_source_for_english_claim_needs_translation() -> None:
     assert normalize_language(russian.language) == "ru"
     claim = "The 53-year-old model said that what frightens her most is getting old"
     flagged = match_claim(claim, russian.text, russian.language, "en-US")
-    assert flagged.status == "needs_translation" and flagged.passage is None
-    assert flagged.reason == "languages differ: ru vs en"
+    assert flagged.status == "needs_translation" and not flagged.found
+    assert flagged.reason.startswith("languages differ: ru vs en; candidate passage: ")
+    # nothing is matched, but the sentence with the claim's number is pointed at
+    assert flagged.passage is not None and "53" in flagged.passage
+    assert flagged.passage == russian.text[flagged.start : flagged.end]
     # with no declared language, the scripts (Cyrillic vs Latin) tell
     flagged = match_claim(claim, russian.text, None, None)
     assert flagged.status == "needs_translation"
-    assert flagged.reason == "scripts differ: cyrillic vs latin"
+    assert flagged.reason.startswith("scripts differ: cyrillic vs latin")
+    # a claim sharing nothing that survives translation gets no passage
+    bare = match_claim("what frightens her most is getting old", russian.text, "ru", "en")
+    assert (bare.status, bare.passage, bare.score) == ("needs_translation", None, 0.0)
+    assert bare.reason == "languages differ: ru vs en"
 
 
 def test_unknown_language_is_not_a_difference() -> None:
@@ -119,3 +126,33 @@ def test_language_helpers() -> None:
     assert normalize_language("not a tag") is None
     assert dominant_script(article(20).text) == "cyrillic"
     assert dominant_script("123 !") is None
+
+
+@pytest.mark.parametrize(
+    ("statement", "source"),
+    [
+        # another language in the same script, no language declared: names and numbers only
+        (
+            "Habib Essid told parliament in Tunis that 17 tourists had died in the attack",
+            "Ministerpräsident Habib Essid erklärte am Mittwoch in Tunis, 17 Touristen seien "
+            "bei dem Anschlag ums Leben gekommen.",
+        ),
+        # the same language, but nothing in common beyond who, where and how many
+        (
+            "Peskov said Putin and Erdogan would meet in Ankara on 12 May 2024",
+            "In Ankara on 12 May 2024, Peskov, Putin and Erdogan were pictured at a football game.",
+        ),
+    ],
+)
+def test_names_and_numbers_alone_never_match(statement: str, source: str) -> None:
+    found = match_claim(statement, source)
+    assert found.status == "not_found" and found.passage is None, found
+
+
+def test_cross_language_claim_is_never_matched_even_with_names_and_numbers() -> None:
+    source = "Песков заявил, что Путин и Эрдоган встретятся в Анкаре 12 мая 2024 года."
+    claim = "Peskov said Putin and Erdogan would meet in Ankara on 12 May 2024"
+    for languages in (("ru", "en"), (None, None), (None, "en")):
+        found = match_claim(claim, source, *languages, speaker="Peskov")
+        assert found.status == "needs_translation" and not found.found
+        assert found.passage == source  # pointed at, not matched

@@ -1,21 +1,54 @@
 """Find a named source's article: parse its feeds and sitemaps, rank what they list.
 
 ``parse_feed`` (from ``feeds``) turns RSS, Atom and news sitemaps into ``Candidate``s;
-``rank_candidates`` scores them against an attributed statement and the names in it.
+``rank_candidates`` scores them against an attributed statement, its speaker and the names in
+it. A candidate is its title, description (for news sitemaps, the keywords) and URL slug.
 
-Scoring (each part in 0..1, so the score is too):
+Its language is the one its feed declares, else the endpoint's (``source_language``), else
+the source's; when that and ``article_language`` are both known they are compared, otherwise
+the scripts of the two texts are (``languages.languages_differ``). Parts (each 0..1, see
+``evidence``):
 
-* candidates published outside ``window`` are dropped; undated ones are kept, score x 0.9;
-* the candidate's words are those of its title, its URL path (the slug) and its description
-  (for news sitemaps, the keywords); words are case-folded, stop words dropped, crudely stemmed
-  (``tokens.stem``);
-* ``statement``: each distinct statement word found counts 1.0 in the title, 0.8 in the slug,
-  0.6 in the description only; the sum is divided by the number of statement words;
-* ``names``: for each name (speaker, places, people, organisations), the share of its words
-  found anywhere in the candidate; averaged over the names;
-* ``score = 0.6 * statement + 0.4 * names`` (just ``statement`` when there are no names).
+* ``statement`` (same language only): statement words found, 1.0 each in the title, 0.8 in
+  the slug, 0.6 in the description, over the number of statement words (stems, stop words
+  dropped);
+* ``speaker``: the person of ``speaker`` named in the candidate, in any script or case form
+  (``name_forms.match_name``): 1.0 with an agreeing first name, 0.85 by surname alone;
+* ``names``: the other names' mean share found (same language: by stem, else by
+  transliteration key, an approximate spelling counting half);
+* ``anchors`` (across languages, where words cannot be compared): the statement's numbers
+  and months the candidate has, by weight (``anchors``);
+* ``cognates`` (across languages): the share of the statement's long words (six letters or
+  more, names aside) with a transliterated cognate in the candidate ("conference" ~
+  "конференции"; ``transliteration.cognates``).
 
-The reason given with each score lists the words and names that matched and the date.
+With a ``speaker``, names that occur only in the speaker phrase ("Kremlin" in "Kremlin
+spokesman Dmitry Peskov") say who spoke, not what about, and are left out of ``names``;
+with no ``names`` at all, the statement's own proper names are used.
+
+``content`` is ``0.3 speaker + 0.5 statement + 0.2 names`` in one language (``0.6 statement +
+0.4 names`` with no speaker, ``statement`` alone with no names either) and ``0.4 speaker +
+0.25 names + 0.2 anchors + 0.15 cognates`` across languages (``0.5 names + 0.3 anchors + 0.2
+cognates`` with no speaker); across languages, a candidate that shares no name at all
+(numbers or cognates alone) has it halved. The score is
+``content`` times a date factor (1.0 within a day of ``published``, 0.1 less per further
+day, 0.7 at least; 0.9 undated) and a publisher factor (0.8 when the candidate is not the
+``source``'s). Candidates outside ``window`` are dropped. Each ranked candidate keeps its
+``reasons``: "speaker Peskov matched Песков (transliterated)", "within 1 day", "publisher
+RIA Novosti", "shares numbers 12, 2024"...
+
+For a crawler, per publisher named in an article (all pure functions, no I/O here):
+
+1. fetch ``robots_sitemaps.robots_url(article_or_source_url)``; ``robots_sitemaps(body, url,
+   domains=source.domains)`` gives its sitemaps, news and indexes first, bounded;
+2. ``listings.discovery_endpoints(source, robots)``: the registry's feeds and sitemaps, then
+   those; fetch each, and turn each response (or fetch error) into a ``ListingOutcome`` with
+   ``listings.read_listing(url, body, status=, error=, language=endpoint.language)``; record
+   ``outcome.failure`` and go on; for a sitemap index fetch ``listings.child_sitemaps``;
+3. ``rank_candidates(statement, names, listings.candidates_of(outcomes), window,
+   speaker=, source=, article_language=, published=)``;
+4. after capture, ``matching.match_claim(statement, text, language, article_language,
+   speaker=, names=)``: ``needs_translation`` comes with the likely source sentence.
 """
 
 from __future__ import annotations
@@ -23,10 +56,27 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from urllib.parse import unquote, urlsplit
 
+from archive.citations.anchors import anchors
+from archive.citations.evidence import (
+    CandidateText,
+    Part,
+    anchors_part,
+    cognate_words,
+    cognates_part,
+    date_factor,
+    names_part,
+    other_names,
+    publisher_factor,
+    speaker_part,
+    statement_part,
+)
 from archive.citations.feeds import Candidate, FeedListing, parse_date, parse_feed
-from archive.citations.tokens import content_tokens, stem, stems
+from archive.citations.languages import languages_differ
+from archive.citations.name_forms import person_name
+from archive.citations.names import proper_names
+from archive.citations.registry_file import Source
+from archive.citations.tokens import content_tokens, stem
 
 __all__ = [
     "Candidate",
@@ -38,23 +88,25 @@ __all__ = [
     "rank_candidates",
 ]
 
-STATEMENT_WEIGHT = 0.6
-NAMES_WEIGHT = 0.4
-UNDATED_FACTOR = 0.9
-_FIELD_WEIGHTS = (("title", 1.0), ("slug", 0.8), ("description", 0.6))
-_SHOWN_WORDS = 8
+SAME_LANGUAGE = {"speaker": 0.3, "statement": 0.5, "names": 0.2}
+SAME_LANGUAGE_NO_SPEAKER = {"statement": 0.6, "names": 0.4}
+ACROSS = {"speaker": 0.4, "names": 0.25, "anchors": 0.2, "cognates": 0.15}
+ACROSS_NO_SPEAKER = {"names": 0.5, "anchors": 0.3, "cognates": 0.2}
+NO_NAME_FACTOR = 0.5
 
 Window = tuple[datetime, datetime]
 
 
 @dataclass(frozen=True, slots=True)
 class RankedCandidate:
-    """A candidate with its score (0..1) and a human-readable reason."""
+    """A candidate with its score (0..1) and why: ``reasons``, joined in ``reason``."""
 
     candidate: Candidate
     score: float
     reason: str
-    matched: tuple[str, ...] = ()  # statement words and names found in the candidate
+    matched: tuple[str, ...] = ()  # statement words, names and anchors found in the candidate
+    reasons: tuple[str, ...] = ()
+    across_languages: bool = False  # the candidate is in another language than the statement
 
 
 def date_window(
@@ -77,61 +129,73 @@ def date_window(
     return start, end
 
 
-def _slug_words(url: str) -> str:
-    return unquote(urlsplit(url).path).replace("-", " ").replace("_", " ").replace("/", " ")
+@dataclass(frozen=True, slots=True)
+class _Query:
+    words: dict[str, str]
+    person: str | None
+    names: list[str]
+    anchors: dict[str, float]
+    cognates: list[str]
+    statement: str
+    article_language: str | None
+    source_language: str | None
 
 
-def _fields(candidate: Candidate) -> dict[str, set[str]]:
-    return {
-        "title": stems(candidate.title or ""),
-        "slug": stems(_slug_words(candidate.url)),
-        "description": stems(candidate.description or ""),
-    }
-
-
-def _statement_part(words: dict[str, str], fields: dict[str, set[str]]) -> tuple[float, list[str]]:
-    if not words:
-        return 0.0, []
-    total = 0.0
-    found: list[str] = []
-    for key, word in words.items():
-        weight = next((w for name, w in _FIELD_WEIGHTS if key in fields[name]), 0.0)
-        if weight:
-            total += weight
-            found.append(word)
-    return total / len(words), found
-
-
-def _names_part(names: Sequence[str], everything: set[str]) -> tuple[float, list[str]]:
-    shares: list[float] = []
-    found: list[str] = []
-    for name in names:
-        keys = {stem(token) for token in content_tokens(name)}
-        if not keys:
-            continue
-        share = len(keys & everything) / len(keys)
-        shares.append(share)
-        if share:
-            found.append(name)
-    return (sum(shares) / len(shares) if shares else 0.0), found
-
-
-def _reason(
-    statement_found: list[str],
-    word_count: int,
-    names_found: list[str],
-    name_count: int,
-    candidate: Candidate,
-) -> str:
-    shown = ", ".join(statement_found[:_SHOWN_WORDS]) + ("..." if len(statement_found) > 8 else "")
-    parts = [f"{len(statement_found)}/{word_count} statement words ({shown or 'none'})"]
-    if name_count:
-        parts.append(f"names {len(names_found)}/{name_count} ({', '.join(names_found) or 'none'})")
-    if candidate.published is None:
-        parts.append("undated")
+def _content(query: _Query, text: CandidateText, across: bool) -> tuple[float, list[Part]]:
+    parts: dict[str, Part] = {}
+    if query.person:
+        parts["speaker"] = speaker_part(query.person, text)
+    if not across:
+        parts["statement"] = statement_part(query.words, text)
+    if query.names:
+        parts["names"] = names_part(query.names, text, across=across)
+    if across:
+        parts["anchors"] = anchors_part(query.anchors, text)
+        parts["cognates"] = cognates_part(query.cognates, text)
+        weights = ACROSS if query.person else ACROSS_NO_SPEAKER
+    elif query.person:
+        weights = SAME_LANGUAGE
     else:
-        parts.append(f"published {candidate.published:%Y-%m-%d %H:%M} UTC")
-    return "; ".join(parts)
+        weights = SAME_LANGUAGE_NO_SPEAKER if query.names else {"statement": 1.0}
+    content = sum(weight * parts[key].value for key, weight in weights.items() if key in parts)
+    order = ("speaker", "statement", "names", "anchors", "cognates")
+    shown = [parts[key] for key in order if key in parts]
+    if across:
+        shown.insert(0, Part(1.0, (), "topic words not compared (another language)"))
+        if not any(parts[key].found for key in ("speaker", "names") if key in parts):
+            content *= NO_NAME_FACTOR
+            shown.append(Part(NO_NAME_FACTOR, (), "no name in common"))
+    return content, shown
+
+
+def _rank_one(
+    query: _Query,
+    candidate: Candidate,
+    source: Source | None,
+    published: datetime | None,
+) -> RankedCandidate:
+    text = CandidateText.of(candidate)
+    language = candidate.language or query.source_language
+    across = (
+        languages_differ(language, query.article_language, text.text, query.statement) is not None
+    )
+    content, parts = _content(query, text, across)
+    dated = date_factor(candidate, published)
+    publisher = publisher_factor(candidate, source)
+    score = content * dated.value * (publisher.value if publisher else 1.0)
+    parts = [*parts, dated, *([publisher] if publisher else [])]
+    reasons = tuple(part.reason for part in parts if part.reason)
+    matched = tuple(found for part in parts for found in part.found)
+    return RankedCandidate(candidate, round(score, 4), "; ".join(reasons), matched, reasons, across)
+
+
+def _topic_names(statement: str, names: Sequence[str], speaker: str | None) -> list[str]:
+    if not names:
+        return list(proper_names(statement))
+    if not speaker:
+        return list(names)
+    folded = statement.casefold()
+    return [name for name in names if name.casefold() in folded]
 
 
 def rank_candidates(
@@ -140,44 +204,51 @@ def rank_candidates(
     candidates: Iterable[Candidate],
     window: Window | None = None,
     *,
+    speaker: str | None = None,
+    source: Source | None = None,
+    article_language: str | None = None,
+    source_language: str | None = None,
+    published: datetime | None = None,
     limit: int | None = None,
     min_score: float = 0.0,
 ) -> list[RankedCandidate]:
-    """Candidates in ``window`` scoring above ``min_score``, best first (see module docstring)."""
-    words = {stem(token): token for token in content_tokens(statement)}
+    """Candidates in ``window`` scoring above ``min_score``, best first (see module docstring).
+
+    ``speaker`` is the attribution's speaker phrase ("Kremlin spokesman Dmitry Peskov"),
+    ``source`` the registry entry of the publisher named, ``source_language`` the language of
+    the endpoint the candidates came from, ``published`` the article's date.
+    """
+    person = person_name(speaker)
+    topic_names = _topic_names(statement, names, speaker)
+    query = _Query(
+        words={stem(token): token for token in content_tokens(statement)},
+        person=person,
+        names=other_names(topic_names, person),
+        anchors=anchors(statement),
+        cognates=cognate_words(statement, [*names, *([speaker] if speaker else [])]),
+        statement=statement,
+        article_language=article_language,
+        source_language=source_language or (source.language if source else None),
+    )
     ranked: list[RankedCandidate] = []
     seen: set[str] = set()
     for candidate in candidates:
         if candidate.url in seen:
             continue
         seen.add(candidate.url)
-        published = candidate.published
-        if (
-            window is not None
-            and published is not None
-            and not (window[0] <= published <= window[1])
-        ):
+        when = candidate.published
+        if window is not None and when is not None and not (window[0] <= when <= window[1]):
             continue
-        fields = _fields(candidate)
-        statement_score, statement_found = _statement_part(words, fields)
-        names_score, names_found = _names_part(names, set().union(*fields.values()))
-        score = (
-            STATEMENT_WEIGHT * statement_score + NAMES_WEIGHT * names_score
-            if names
-            else statement_score
-        )
-        if published is None:
-            score *= UNDATED_FACTOR
-        if score <= min_score:
-            continue
-        reason = _reason(statement_found, len(words), names_found, len(names), candidate)
-        ranked.append(
-            RankedCandidate(candidate, round(score, 4), reason, (*statement_found, *names_found))
-        )
-    ranked.sort(
-        key=lambda r: (
-            -r.score,
-            -(r.candidate.published or datetime.min.replace(tzinfo=UTC)).timestamp(),
-        )
-    )
+        result = _rank_one(query, candidate, source, published)
+        if result.score > min_score:
+            ranked.append(result)
+    oldest = datetime.min.replace(tzinfo=UTC)
+
+    def order(result: RankedCandidate) -> tuple[float, float]:
+        when = result.candidate.published
+        if published is not None and when is not None:
+            return -result.score, abs((when - published).total_seconds())
+        return -result.score, -(when or oldest).timestamp()
+
+    ranked.sort(key=order)
     return ranked[:limit] if limit is not None else ranked

@@ -3,8 +3,10 @@
 Elements are matched by local name, so feeds that get their namespaces slightly wrong still
 parse. Dates become aware UTC datetimes (RFC 822 for RSS, ISO 8601/W3C elsewhere; a naive
 time is taken as UTC). HTML in titles and descriptions is reduced to text. Only http(s) URLs
-are kept; relative ones are resolved against ``base_url``. Parsing goes through
-``xmlsafe.parse_xml`` (no DTDs, no entities, gzip understood).
+are kept; relative ones are resolved against ``base_url``. A candidate's ``language`` is
+what the document declares for it (RSS ``<language>`` or ``dc:language``, Atom ``xml:lang``,
+a news sitemap's ``<news:language>``), its ``publisher`` the news sitemap's ``<news:name>``.
+Parsing goes through ``xmlsafe.parse_xml`` (no DTDs, no entities, gzip understood).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ _TAGS = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
 MAX_DESCRIPTION = 2000
 _XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +38,8 @@ class Candidate:
     title: str | None = None
     published: datetime | None = None
     description: str | None = None
+    language: str | None = None  # as the feed declares it (BCP 47), None when it does not
+    publisher: str | None = None  # news sitemaps: the publication's name
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +96,7 @@ def _url(value: str | None, base_url: str | None) -> str | None:
     return url if parts.scheme in ("http", "https") and parts.hostname else None
 
 
-def _rss_item(item: Element, base_url: str | None) -> Candidate | None:
+def _rss_item(item: Element, base_url: str | None, language: str | None) -> Candidate | None:
     link = _text(_child(item, "link"))
     guid = _child(item, "guid")
     if not link and guid is not None and guid.get("isPermaLink", "true") != "false":
@@ -104,10 +109,11 @@ def _rss_item(item: Element, base_url: str | None) -> Candidate | None:
         title=_text(_child(item, "title")),
         published=parse_date(_text(_child(item, "pubdate", "date", "published", "updated"))),
         description=_text(_child(item, "description", "encoded")),
+        language=_text(_child(item, "language")) or language,
     )
 
 
-def _atom_entry(entry: Element, base_url: str | None) -> Candidate | None:
+def _atom_entry(entry: Element, base_url: str | None, language: str | None) -> Candidate | None:
     href = None
     for link in entry:
         if _local(link.tag) == "link" and link.get("rel", "alternate") == "alternate":
@@ -122,6 +128,7 @@ def _atom_entry(entry: Element, base_url: str | None) -> Candidate | None:
         title=_text(_child(entry, "title")),
         published=parse_date(_text(_child(entry, "published", "updated"))),
         description=_text(_child(entry, "summary", "content")),
+        language=entry.get(_XML_LANG) or language,
     )
 
 
@@ -130,14 +137,17 @@ def _sitemap_url(element: Element, base_url: str | None) -> Candidate | None:
     if url is None:
         return None
     news = _child(element, "news")
-    title = _text(_child(news, "title")) if news is not None else None
-    published = _text(_child(news, "publication_date")) if news is not None else None
-    keywords = _text(_child(news, "keywords")) if news is not None else None
+    if news is None:
+        return Candidate(url=url, published=parse_date(_text(_child(element, "lastmod"))))
+    publication = _child(news, "publication")
+    published = _text(_child(news, "publication_date")) or _text(_child(element, "lastmod"))
     return Candidate(
         url=url,
-        title=title,
-        published=parse_date(published or _text(_child(element, "lastmod"))),
-        description=keywords,
+        title=_text(_child(news, "title")),
+        published=parse_date(published),
+        description=_text(_child(news, "keywords")),
+        language=_text(_child(publication, "language")) if publication is not None else None,
+        publisher=_text(_child(publication, "name")) if publication is not None else None,
     )
 
 
@@ -151,15 +161,19 @@ def parse_feed(body: bytes, base_url: str | None = None) -> FeedListing:
     if kind == "rss":
         channel = _child(root, "channel")
         items = [] if channel is None else [e for e in channel if _local(e.tag) == "item"]
-        found = [_rss_item(item, base_url) for item in items]
+        language = _text(_child(channel, "language")) if channel is not None else None
+        found = [_rss_item(item, base_url, language) for item in items]
         return FeedListing("rss", tuple(c for c in found if c))
     if kind == "rdf":
-        found = [_rss_item(e, base_url) for e in root if _local(e.tag) == "item"]
+        channel = _child(root, "channel")
+        language = _text(_child(channel, "language")) if channel is not None else None
+        found = [_rss_item(e, base_url, language) for e in root if _local(e.tag) == "item"]
         return FeedListing("rdf", tuple(c for c in found if c))
     if kind == "feed":
         feed_base = root.get(_XML_BASE)
         base = urljoin(base_url or "", feed_base) if feed_base else base_url
-        found = [_atom_entry(e, base) for e in root if _local(e.tag) == "entry"]
+        language = root.get(_XML_LANG)
+        found = [_atom_entry(e, base, language) for e in root if _local(e.tag) == "entry"]
         return FeedListing("atom", tuple(c for c in found if c))
     if kind == "urlset":
         found = [_sitemap_url(e, base_url) for e in root if _local(e.tag) == "url"]

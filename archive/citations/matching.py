@@ -1,11 +1,14 @@
 """Find the passage of a source's text that backs a claim, or say that none does.
 
-``match_claim(statement, source_text, source_language, article_language)``:
+``match_claim(statement, source_text, source_language, article_language, speaker=, names=)``:
 
 1. Languages: when both are known (``en-US`` counts as ``en``) and differ, or when either is
    unknown and the two texts are written in different scripts (Cyrillic vs Latin), the result
-   is ``needs_translation``: no passage is claimed, since word overlap across languages means
-   nothing. An unknown language alone is not a difference.
+   is ``needs_translation``: nothing is matched, since word overlap across languages means
+   nothing. The result still gives the candidate passage, the source sentence most likely to
+   carry the claim (``likely_passage``: the speaker's name in any script or case form, the
+   claim's names, numbers and international words), with its evidence as ``score``; none
+   when no sentence shares anything. An unknown language alone is not a difference.
 2. Exact: the statement, case-folded with quotes, dashes and white space unified, occurs in the
    source (a quotation with "..." or "[...]" matches when its pieces occur in order, close
    together): score 1.0, method ``exact``, offsets of the occurrence.
@@ -14,8 +17,11 @@
    statement's (stemmed, stop-word-free) words found in the window, ``precision`` the share of
    the window's words found in the statement, and ``ngrams`` the share of the statement's
    character 4-grams found in the window. A statement of fewer than five distinct words has its
-   score scaled by ``words / 5`` (two common words prove nothing). The best window (the
-   shortest on a tie) is the passage; below ``threshold`` (0.45) the result is ``not_found``.
+   score scaled by ``words / 5`` (two common words prove nothing). A window whose words in
+   common with the statement are only names and numbers is never a match (an unnoticed
+   other language, or a coincidence): at least two other words must be shared. The best
+   window (the shortest on a tie) is the passage; below ``threshold`` (0.45) the result is
+   ``not_found``.
 
 Offsets are ``[start, end)`` in ``source_text``.
 """
@@ -23,9 +29,12 @@ Offsets are ``[start, end)`` in ``source_text``.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from archive.citations.languages import languages_differ
+from archive.citations.likely_passage import likely_passage
+from archive.citations.names import proper_names
 from archive.citations.sentences import Span, paragraph_index, paragraph_spans, sentence_spans
 from archive.citations.tokens import stems
 
@@ -35,6 +44,7 @@ MATCH_THRESHOLD = 0.45
 MAX_WINDOW = 3
 NGRAM = 4
 FULL_WEIGHT_WORDS = 5
+MIN_PLAIN_COMMON = 2  # words other than names and numbers a fuzzy match must share
 _SHORTLIST = 12  # windows scored on n-grams after a first cut on word recall
 _RECALL, _NGRAMS, _PRECISION = 0.55, 0.30, 0.15
 _FOLD = str.maketrans(
@@ -67,7 +77,7 @@ class PassageMatch:
     """The passage of a source backing a claim (``status == "found"``), or why there is none."""
 
     status: str  # "found" | "not_found" | "needs_translation"
-    score: float  # 0..1 (0 when the languages differ)
+    score: float  # 0..1 (languages differ: the candidate passage's evidence, 0 without one)
     method: str  # "exact" | "fuzzy" | "language"
     start: int | None = None
     end: int | None = None
@@ -131,11 +141,18 @@ def _windows(spans: list[Span], paragraphs: list[Span]) -> list[Span]:
     ]
 
 
+def _plain_stems(statement: str, wanted: set[str]) -> set[str]:
+    """The statement's stems that are neither numbers nor words of its proper names."""
+    named = {stem for name in proper_names(statement, limit=50) for stem in stems(name)}
+    return {stem for stem in wanted - named if not stem.isdigit()}
+
+
 def _fuzzy(statement: str, source_text: str) -> tuple[float, Span, str] | None:
     wanted = stems(statement)
     spans = sentence_spans(source_text)
     if not wanted or not spans:
         return None
+    plain = _plain_stems(statement, wanted)
     sentence_stems = {span: stems(source_text[span[0] : span[1]]) for span in spans}
     first_cut: list[tuple[float, float, int, Span]] = []
     for window in _windows(spans, paragraph_spans(source_text)):
@@ -143,11 +160,11 @@ def _fuzzy(statement: str, source_text: str) -> tuple[float, Span, str] | None:
             *(words for span, words in sentence_stems.items() if window[0] <= span[0] < window[1])
         )
         common = len(wanted & have)
-        if common:
+        if len(plain & have) >= min(MIN_PLAIN_COMMON, len(plain)) and plain & have:
             recall, precision = common / len(wanted), common / len(have)
             first_cut.append((recall, precision, window[1] - window[0], window))
     if not first_cut:
-        return None
+        return None  # nothing in common, or only names and numbers
     first_cut.sort(key=lambda item: (-(item[0] * _RECALL + item[1] * _PRECISION), item[2]))
     statement_grams = _ngrams(statement)
     best: tuple[float, int, Span, str] | None = None
@@ -170,11 +187,28 @@ def match_claim(
     article_language: str | None = None,
     *,
     threshold: float = MATCH_THRESHOLD,
+    speaker: str | None = None,
+    names: Sequence[str] = (),
 ) -> PassageMatch:
-    """The passage of ``source_text`` that best matches ``statement`` (see module docstring)."""
+    """The passage of ``source_text`` that best matches ``statement`` (see module docstring).
+
+    ``speaker`` (the attribution's speaker phrase) and ``names`` (its proper names) help find
+    the candidate passage when the languages differ.
+    """
     differ = languages_differ(source_language, article_language, source_text, statement)
     if differ is not None:
-        return PassageMatch("needs_translation", 0.0, "language", reason=differ)
+        likely = likely_passage(statement, source_text, speaker=speaker, names=names)
+        if likely is None:
+            return PassageMatch("needs_translation", 0.0, "language", reason=differ)
+        return PassageMatch(
+            "needs_translation",
+            round(likely.score, 4),
+            "language",
+            likely.start,
+            likely.end,
+            source_text[likely.start : likely.end],
+            f"{differ}; candidate passage: {'; '.join(likely.reasons)}",
+        )
     exact = _exact(statement, source_text)
     if exact is not None:
         start, end = exact
@@ -189,7 +223,12 @@ def match_claim(
         )
     fuzzy = _fuzzy(statement, source_text)
     if fuzzy is None:
-        return PassageMatch("not_found", 0.0, "fuzzy", reason="no statement word in the source")
+        return PassageMatch(
+            "not_found",
+            0.0,
+            "fuzzy",
+            reason="no statement word in the source other than names and numbers",
+        )
     score, (start, end), reason = fuzzy
     score = round(min(score, 0.99), 4)
     if score < threshold:
