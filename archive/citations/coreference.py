@@ -3,9 +3,10 @@
 Mentions are read in text order and each is linked to an ``Entity``:
 
 * he/she: the person mentioned in the nearest sentence (at most ``PRONOUN_WINDOW`` back)
-  whose gender agrees; in that sentence, a gender known to agree beats an unknown one, then the
-  leftmost non-possessive mention (the subject, usually). No such person: no entity. A pronoun
-  resolved to the only candidate gives that person the pronoun's gender;
+  whose gender agrees (or is unknown); in that sentence, the leftmost mention that is no
+  possessive and not in a side clause (an opening "In a letter to X," or ", who ..."): the
+  subject, usually. No such person: no entity. A pronoun resolved to the only candidate gives
+  that person the pronoun's gender;
 * they: the nearest group ("officials", "the researchers"); it (as a speaker only, see
   ``resolve_it``): the nearest organisation, outlet or document;
 * a surname alone ("Roe", "Mr. Roe"): the latest person with that last name;
@@ -27,7 +28,7 @@ from archive.citations.mentions import Mention
 __all__ = ["DESCRIPTION_WINDOW", "PRONOUN_WINDOW", "Entity", "Link", "Tracker"]
 
 PRONOUN_WINDOW = 4  # sentences back a pronoun may look
-DESCRIPTION_WINDOW = 8
+DESCRIPTION_WINDOW = 5
 _SPOKE_WINDOW = 3
 _APPOSED = re.compile(r"^(?:\s+(?:of|for|at)\s+[^,;]{1,60})?,?\s+$")
 _CAN_SPEAK = frozenset({"organisation", "outlet", "document"})
@@ -107,9 +108,8 @@ class Tracker:
         ]
         if not people:
             return Link(None, "pronoun", candidates=0)
-        people.sort(key=lambda c: (c[0], c[3].gender != mention.gender, c[1], c[2]))
         best = people[0]
-        rivals = [c for c in people if c[0] == best[0] and c[3].gender == best[3].gender]
+        rivals = [c for c in people if c[0] == best[0]]
         if len(people) == 1 and best[3].gender is None:
             best[3].gender = mention.gender  # "Jane Roe ... she": Roe is a woman
         return Link(best[3], "pronoun", mention.sentence - best[0], len(rivals))
@@ -161,6 +161,13 @@ class Tracker:
                 return entity
             if entity.named and entity.name.casefold() == name and name:
                 return entity
+            if (
+                mention.kind in ("person", "name")
+                and entity.kind == "person"
+                and entity.name.casefold().endswith(" " + name)
+                and entity.surname == mention.head
+            ):
+                return entity  # "Kathleen Hawk Sawyer ... Hawk Sawyer"
             if (
                 mention.kind == "person"
                 and entity.kind == "person"
@@ -237,7 +244,9 @@ class Tracker:
         found = self._choose(mention)
         entity = found.entity
         if entity is not None:
-            entity.seen.append((mention.sentence, mention.start, mention.possessive))
+            entity.seen.append(
+                (mention.sentence, mention.start, mention.possessive or mention.adjunct)
+            )
             entity.words |= set(mention.words) - {"the", "a", "an"}
             if entity.gender is None and mention.kind != "pronoun":
                 entity.gender = mention.gender

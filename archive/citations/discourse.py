@@ -124,6 +124,15 @@ class _Reader:
     def in_span(self, span: Span) -> list[Mention]:
         return [m for m in self.mentions if span[0] <= m.start < span[1]]
 
+    def _not_people(self, mentions: list[Mention]) -> list[Mention]:
+        """Mentions that may name an outlet: not linked to a person or a group."""
+        kept = []
+        for mention in mentions:
+            entity = self.entity_at(mention.start)
+            if entity is None or entity.kind not in ("person", "group"):
+                kept.append(mention)
+        return kept
+
     def entity_at(self, start: int) -> Entity | None:
         link = self.tracker.links.get(start)
         return link.entity if link else None
@@ -173,7 +182,7 @@ class _Reader:
         span = self.sentences[index]
         here = self.in_span(span)
         cited = sentence_link(self.links, span)
-        outlets = named_outlets(self.text, span, here, self.registry)
+        outlets = named_outlets(self.text, span, self._not_people(here), self.registry)
         people = [
             m
             for m in here
@@ -219,16 +228,22 @@ class _Reader:
         ]
         if inside:
             link = self.tracker.links.get(inside[0].start) or Link(None, "none")
-            return link.entity, link
+            entity = link.entity
+            if entity is not None and entity.kind == "name" and 1 < len(entity.name.split()) < 4:
+                entity.kind = "person"  # "Montell Figgins, who represents Thomas, said"
+                entity.surname = entity.name.split()[-1].casefold()
+            return entity, link
         head = written.split()[-1].casefold()
         kind = _SPEAKER_KIND.get(head, "name")
         entity = self.tracker.new_entity(kind, written, index, position)
         return entity, Link(entity, "new")
 
     def _speaker_position(self, claim: Claimed, group: Span, written: str) -> int:
-        position = self.text.find(written, group[0], group[1])
+        first = position = self.text.find(written, group[0], group[1])
         while position >= 0 and claim.start <= position < claim.end:
             position = self.text.find(written, position + 1, group[1])
+        if position < 0:  # "Many of the prisons, she said, are ...": inside the statement
+            position = first
         return position if position >= 0 else group[0]
 
     def source(
@@ -237,7 +252,7 @@ class _Reader:
         """The claim's own source, else the one its speaker carries."""
         statement = (claim.start, claim.end)
         here = self.in_span(group)
-        outlets = named_outlets(self.text, group, here, self.registry, statement)
+        outlets = named_outlets(self.text, group, self._not_people(here), self.registry, statement)
         cited = sentence_link(self.links, group)
         ref: SourceRef | None = None
         itself = self.refs.get(id(entity)) if entity is not None else None

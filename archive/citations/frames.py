@@ -320,8 +320,8 @@ class Frame:
     def _said_inverted(self, text: str, group: Span) -> tuple[Span, str, str] | None:
         """``STATEMENT, said X`` (or, with a short lead, ``This system, says X, ... helps``)."""
         lead = text[group[0] : self.start].rstrip()
-        if not lead.endswith(","):
-            return None
+        if not lead.endswith(",") or _WHO.match(_OPENERS.sub("", lead.strip())):
+            return None  # "Montell Figgins, who represents Thomas, said his client ..."
         speaker = speaker_after(text, self, group[1])
         if speaker is None:
             return None

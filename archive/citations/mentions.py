@@ -19,7 +19,7 @@ capitalised word (a surname alone). Gender comes from titles, gendered nouns and
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from archive.citations.given_names import given_name_gender
 from archive.citations.lexicon import (
@@ -48,6 +48,7 @@ _OPENERS = STOPWORDS | word_set(
     "according but and yet so however meanwhile still earlier later now after although while "
     "despite in on at as if when because since though separately also last this"
 )
+_COMPOUND = re.compile(r"^[\w’'.]+-(?:based|born|owned|led|backed|run|funded|made|era)$")
 _SUFFIXES = word_set("jr jr. sr sr. ii iii iv")
 _POSSESSIVE = re.compile(r"[’']s?$")
 _ACRONYM = re.compile(r"^[A-Z][A-Z&]{1,6}$")
@@ -57,7 +58,7 @@ _FUNCTION = r"(?:the|a|an|of|and|or|to|in|on|at|by|for|that|this|with|from|as|is
 _OWNER = r"(?:[A-Z][\w.\-]*(?:\s+(?:of\s+)?[A-Z][\w.\-]*)*|[Tt]he\s+[a-z]+)"
 _PHRASE = re.compile(
     rf"(?<![\w’'\-])(?:(?P<det>[Tt]he|[Aa]n?|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir|[Tt]his|[Tt]hat|"
-    rf"[Oo]ur|[Aa]nother)|(?P<owner>{_OWNER})[’']s)\s+(?P<mods>(?:(?!{_FUNCTION}\b)[A-Za-z][\w\-]*\s+){{0,3}}?)"
+    rf"[Oo]ur|[Aa]nother)|(?P<owner>{_OWNER})[’']s)\s+(?P<mods>(?:(?!{_FUNCTION}\b)\w[\w\-]*\s+){{0,3}}?)"
     rf"(?P<head>{_HEAD})(?![\w’'\-])(?!\s+(?:{_HEAD})(?![\w’'\-]))"
 )
 _BARE_GROUP = re.compile(
@@ -78,6 +79,11 @@ _TITLED = re.compile(  # "the deputy head of the agency, Jane Roe"
     + "|".join(sorted(PERSON_NOUNS, key=len, reverse=True))
     + r")(?:\s+(?:of|for|at)\s+[^,;]{1,60})?,\s+$"
 )
+_OPENING = re.compile(
+    r"[\"“]?(?:In|At|On|After|Before|During|According to|For|With|From|Under|Since|Despite|"
+    r"Following|Unlike|Like|Amid|Asked about|Speaking to)\b[^,;]{0,120},"
+)
+_RELATIVE = re.compile(r",\s+(?:who|whose|which|where)\b[^,;]{0,150}(?:,|$)")
 _AGE = re.compile(r"^,\s+\d{1,3},")
 _NEEDS_OF = frozenset({"head", "member", "chair"})
 _REPORTING = re.compile(
@@ -103,6 +109,7 @@ class Mention:
     possessive: bool  # "Roe's", "the ministry's"
     source_id: str | None = None  # a registered source's id
     owner: Span | None = None  # "the institute's report": the owner's span
+    adjunct: bool = False  # in an opening "In a letter to X," or a ", who ..." clause
 
     @property
     def proper(self) -> bool:
@@ -148,13 +155,27 @@ def mention_kind(words: list[str]) -> str | None:
     return None
 
 
+def _title(word: str) -> bool:
+    return word in TITLE_WORDS or word.rstrip(".") in TITLE_WORDS
+
+
 def _person_name(words: list[str]) -> tuple[list[str], list[str]]:
-    """(title words, name words): "Interior Minister Wolfgang Peschorn" splits after Minister."""
-    last_title = -1
-    for index, word in enumerate(words):
-        if word in TITLE_WORDS or word.rstrip(".") in TITLE_WORDS:
-            last_title = index
-    return words[: last_title + 1], words[last_title + 1 :]
+    """(title words, name words): "Secretary of State Mike Pompeo" splits before Mike.
+
+    The name is the run of capitalised words at the end that are no title, organisation or
+    place words; what comes before is a title only if it holds a title word and does not end
+    in a particle ("Office of the Director of National Intelligence" is no person).
+    """
+    cut = len(words)
+    while cut > 0:
+        word = words[cut - 1]
+        if not word[:1].isupper() or _title(word) or mention_kind([word, word]) is not None:
+            break
+        cut -= 1
+    titles = words[:cut]
+    if not titles or not any(_title(w) for w in titles) or not titles[-1][:1].isupper():
+        return [], words
+    return titles, words[cut:]
 
 
 def _gender(words: list[str]) -> str | None:
@@ -168,8 +189,7 @@ def _gender(words: list[str]) -> str | None:
 def _classify(text: str, start: int, end: int, words: list[str]) -> tuple[str, str, str | None]:
     """(kind, name, gender) of a capitalised run ``text[start:end]``."""
     titles, name = _person_name(words)
-    plain = [w for w in name if w[:1].isupper() and w.casefold() not in STOPWORDS]
-    if titles and name and len(plain) == len(name) <= 4 and mention_kind(name) is None:
+    if titles and 0 < len(name) <= 4:
         gender = _gender(titles) or given_name_gender(name[0])
         return "person", " ".join(name), gender
     kind = mention_kind(words)
@@ -187,6 +207,7 @@ def _classify(text: str, start: int, end: int, words: list[str]) -> tuple[str, s
             or (before and before[-1].casefold() in PERSON_NOUNS)
             or apposition
             or _AGE.match(after)
+            or after.startswith((", who ", ", whose "))
             or _TITLED.search(text, max(0, start - 80), start)
             or (1 < len(words) <= 3 and _REPORTING.match(after.lstrip(",")))
         ):
@@ -198,59 +219,85 @@ def _tokens(text: str, start: int, end: int) -> list[tuple[int, str]]:
     return [(m.start(), m.group(0)) for m in re.finditer(r"\S+", text[start:end])]
 
 
+def _split_of(tokens: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
+    """ "Penelope Muse Abernathy of the University of ...": a name, then an organisation."""
+    for index, (_offset, token) in enumerate(tokens):
+        if token not in ("of", "for") or index < 2:
+            continue
+        before = [t for _o, t in tokens[:index]]
+        after = [t for _o, t in tokens[index + 1 :] if t[:1].isupper()]
+        if (
+            after
+            and mention_kind(before) is None
+            and mention_kind(after) is not None
+            and not any(_title(t) for t in before)
+        ):
+            rest = tokens[index + 1 :]
+            while rest and not rest[0][1][:1].isupper():
+                rest = rest[1:]
+            return [tokens[:index], rest]
+    return [tokens]
+
+
 def _runs(text: str, span: Span, quoted: list[Span], sentence: int) -> list[Mention]:
     found: list[Mention] = []
     for match in _RUN.finditer(text, *span):
         tokens = _tokens(text, match.start(), match.end())
         cut = next((i for i, (_o, t) in enumerate(tokens) if _POSSESSIVE.search(t[-2:])), None)
         tokens = tokens[: cut + 1] if cut is not None else tokens  # "Trump’s Oct. 11 visit"
-        while tokens and tokens[0][1].casefold().rstrip(",") in _OPENERS:
-            tokens = tokens[1:]
-        while tokens and tokens[-1][1].casefold() in STOPWORDS:
-            tokens = tokens[:-1]
-        if not tokens:
-            continue
-        if len(tokens) == 1 and tokens[0][1].casefold() in GROUP_NOUNS:
-            continue  # "Prosecutors said": a group, found as such
-        start = match.start() + tokens[0][0]
-        following = text[match.start() + tokens[-1][0] + len(tokens[-1][1]) :].split(" ", 2)
-        if (
-            len(tokens) == 1
-            and not text[span[0] : start].strip(" \t\n\"“")
-            and len(following) > 1
-            and following[1] in _ALL_NOUNS
+        while tokens and (
+            tokens[0][1].casefold().rstrip(",") in _OPENERS or _COMPOUND.match(tokens[0][1])
         ):
-            continue  # "Federal prosecutors", "Kremlin spokesman ...": a modifier
-        last = tokens[-1][1]
-        end = match.start() + tokens[-1][0] + len(last)
-        words = [_clean(token) for _offset, token in tokens]
-        possessive = bool(_POSSESSIVE.search(last)) and last[-2:-1] in "’'"
-        if possessive:
-            words[-1] = _POSSESSIVE.sub("", words[-1])
-            end -= len(last) - len(words[-1])
-        elif words[-1] != last:
-            end -= len(last) - len(words[-1])
-        if _inside(quoted, start) or not words[-1]:
-            continue
-        if start == span[0] and text[start:end].isupper() and _DATELINE.match(text, end):
-            continue  # "CAIRO — "
-        kind, name, gender = _classify(text, start, end, words)
-        found.append(
-            Mention(
-                start,
-                end,
-                sentence,
-                kind,
-                text[start:end],
-                name,
-                name.split()[-1].casefold() if name else words[-1].casefold(),
-                frozenset(w.casefold().rstrip(".") for w in words),
-                gender,
-                definite=len(words) == 1 or (kind == "person" and len(name.split()) <= 1),
-                possessive=possessive,
-            )
-        )
+            tokens = tokens[1:]  # "But", "Sacramento-based"
+        for part in _split_of(tokens):
+            mention = _run_mention(text, span, quoted, sentence, match.start(), part)
+            if mention is not None:
+                found.append(mention)
     return found
+
+
+def _run_mention(
+    text: str, span: Span, quoted: list[Span], sentence: int, base: int, tokens: list[tuple[int, str]]
+) -> Mention | None:
+    """The mention of a run of capitalised words (``tokens`` with offsets from ``base``)."""
+    while tokens and tokens[-1][1].casefold() in STOPWORDS:
+        tokens = tokens[:-1]
+    if not tokens or (len(tokens) == 1 and tokens[0][1].casefold() in GROUP_NOUNS):
+        return None  # "Prosecutors said": a group, found as such
+    start = base + tokens[0][0]
+    last = tokens[-1][1]
+    end = base + tokens[-1][0] + len(last)
+    following = text[end:].split(" ", 2)
+    if (
+        len(tokens) == 1
+        and not text[span[0] : start].strip(" \t\n\"“")
+        and len(following) > 1
+        and following[1] in _ALL_NOUNS
+    ):
+        return None  # "Federal prosecutors", "Kremlin spokesman ...": a modifier
+    words = [_clean(token) for _offset, token in tokens]
+    possessive = bool(_POSSESSIVE.search(last)) and last[-2:-1] in "’'"
+    if possessive:
+        words[-1] = _POSSESSIVE.sub("", words[-1])
+    end -= len(last) - len(words[-1])
+    if _inside(quoted, start) or not words[-1]:
+        return None
+    if start == span[0] and text[start:end].isupper() and _DATELINE.match(text, end):
+        return None  # "CAIRO — "
+    kind, name, gender = _classify(text, start, end, words)
+    return Mention(
+        start,
+        end,
+        sentence,
+        kind,
+        text[start:end],
+        name,
+        name.split()[-1].casefold() if name else words[-1].casefold(),
+        frozenset(w.casefold().rstrip(".") for w in words),
+        gender,
+        definite=len(words) == 1 or (kind == "person" and len(name.split()) <= 1),
+        possessive=possessive,
+    )
 
 
 def _phrases(text: str, span: Span, quoted: list[Span], sentence: int) -> list[Mention]:
@@ -395,5 +442,19 @@ def find_mentions(
                         possessive=False,
                     )
                 )
-        mentions.extend(sorted(here, key=lambda m: m.start))
+        side = _side_clauses(text, span)
+        mentions.extend(
+            replace(m, adjunct=True) if _inside(side, m.start) else m
+            for m in sorted(here, key=lambda m: m.start)
+        )
     return mentions
+
+
+def _side_clauses(text: str, span: Span) -> list[Span]:
+    """An opening prepositional phrase up to its comma, and ", who/which ..." clauses."""
+    side: list[Span] = []
+    opening = _OPENING.match(text, span[0], span[1])
+    if opening:
+        side.append((span[0], opening.end()))
+    side.extend(m.span() for m in _RELATIVE.finditer(text, span[0], span[1]))
+    return side

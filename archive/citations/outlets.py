@@ -6,8 +6,8 @@ A sentence names a source by
 * a registered source's name outside the statement ("told the RIA Novosti news agency");
 * an unregistered outlet named by its frame: "the Example news agency", "the X newspaper",
   "North Korea's official newspaper", a name ending in an outlet word ("the Daily Courier"),
-  a capitalised name followed by "reported", or a name after "told", "interview with/to",
-  "wrote in", "published in", "quoted by" that is no person;
+  a capitalised name followed by "reported", or a name after "interview with/to", "wrote in",
+  "published in", "quoted by" (or a one-word name or acronym after "told") that is no person;
 * a document: "a report by the institute", "a study published in ..." (see ``mentions``).
 
 It can also name an occasion with no outlet ("in a statement", "told reporters", "at a news
@@ -39,8 +39,9 @@ _OWNED_NOUN = re.compile(
     r"(?:(?:official|own|state|main|flagship|party|government)\s+)*"
     rf"(?:{_OUTLET_NOUN}|mouthpiece|publication|press\s+service)(?![\w’'])"
 )
+_TOLD = re.compile(r"\btold\s+(?:the\s+)?$")
 _BEFORE_OUTLET = re.compile(
-    r"(?:\btold|\binterviews?\s+(?:given\s+)?(?:to|with)|\bspeaking\s+to|\bspoke\s+to|"
+    r"(?:\binterviews?\s+(?:given\s+)?(?:to|with)|\bspeaking\s+to|\bspoke\s+to|"
     r"\bwr(?:ote|iting)\s+(?:in|for)|\bop-ed\s+(?:in|for)|\bcolumn\s+(?:in|for)|"
     r"\bquoted\s+by|\bpublished\s+(?:in|by)|\bappear(?:ed|ing)\s+on|\bremarks\s+to)\s+"
     r"(?:the\s+)?$"
@@ -114,6 +115,12 @@ def named_outlets(
                 named
                 and _BEFORE_OUTLET.search(lead)
                 and (mention.kind == "name" or _ACRONYM.match(mention.text))
+            )
+            or (  # "told Politico", "told CNN"; "told Hawk Sawyer" is a person's name
+                named
+                and _TOLD.search(lead)
+                and mention.kind in ("name", "organisation")
+                and (" " not in mention.text or mention.text.isupper())
             )
         ):
             found.append((mention.start, mention.end, mention.text, mention.source_id))
