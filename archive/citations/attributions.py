@@ -26,10 +26,8 @@ Offsets are in the text given.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, replace
-
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from archive.citations.discourse import Resolved, resolve_claims
 from archive.citations.frames import DATELINE, Frame, find_frames, speaker_before
@@ -191,9 +189,11 @@ def _continuations(
 
 def _registered_in_frame(text: str, attribution: Attribution, registry: Registry) -> Attribution:
     """The registered source named in the claim's sentences outside its statement, if any."""
+    start, end = attribution.sentence_start, attribution.sentence_end
+    dateline = DATELINE.match(text, start, end)  # "MOSCOW (Reuters) - ": the article's credit
     frame_matches = [
         match
-        for match in registry.find_names(text, attribution.sentence_start, attribution.sentence_end)
+        for match in registry.find_names(text, dateline.end() if dateline else start, end)
         if match.end <= attribution.start or match.start >= attribution.end
     ]
     if not frame_matches:

@@ -8,12 +8,13 @@ Mentions are read in text order and each is linked to an ``Entity``:
   subject, usually. No such person: no entity. A pronoun resolved to the only candidate gives
   that person the pronoun's gender;
 * they: the nearest group ("officials", "the researchers"); it (as a speaker only, see
-  ``resolve_it``): the nearest organisation, outlet or document;
+  ``resolve_it``): the nearest organisation, outlet or document in the same or previous
+  sentence;
 * a surname alone ("Roe", "Mr. Roe"): the latest person with that last name;
 * "the ministry", "the report", "the minister": the latest entity (at most
   ``DESCRIPTION_WINDOW`` sentences back) whose words hold that noun or a synonym; an outlet or
-  organisation noun may also name an unclassified name that spoke just before ("the Rodong
-  Sinmun said ... The paper said");
+  organisation noun may also name an outlet, organisation or unclassified name with no noun of
+  its own that spoke just before ("the Rodong Sinmun said ... The paper said");
 * a description in apposition ("Jane Roe, the deputy head of ...") is the name before it.
 """
 
@@ -22,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from archive.citations.lexicon import OUTLET_NOUNS, SYNONYMS
+from archive.citations.lexicon import DOCUMENT_NOUNS, ORG_NOUNS, OUTLET_NOUNS, SYNONYMS
 from archive.citations.mentions import Mention
 
 __all__ = ["DESCRIPTION_WINDOW", "PRONOUN_WINDOW", "Entity", "Link", "Tracker"]
@@ -31,6 +32,7 @@ PRONOUN_WINDOW = 4  # sentences back a pronoun may look
 DESCRIPTION_WINDOW = 5
 _SPOKE_WINDOW = 3
 _APPOSED = re.compile(r"^(?:\s+(?:of|for|at)\s+[^,;]{1,60})?,?\s+$")
+_HEAD_NOUNS = ORG_NOUNS | OUTLET_NOUNS | DOCUMENT_NOUNS
 _CAN_SPEAK = frozenset({"organisation", "outlet", "document"})
 
 
@@ -116,7 +118,7 @@ class Tracker:
 
     def resolve_it(self, sentence: int, start: int) -> Link:
         """The organisation, outlet or document an "It said" refers to."""
-        found = self._recent((sentence, start), PRONOUN_WINDOW - 2, set(_CAN_SPEAK))
+        found = self._recent((sentence, start), 1, set(_CAN_SPEAK))
         if not found:
             return Link(None, "pronoun", candidates=0)
         return Link(found[0][3], "pronoun", sentence - found[0][0], len(found))
@@ -145,11 +147,16 @@ class Tracker:
                 continue
             if nouns & entity.words and _kinds_agree(entity.kind, mention.kind):
                 return Link(entity, "description", mention.sentence - distance)
-        if mention.kind in ("organisation", "outlet") or mention.head in OUTLET_NOUNS:
+        if mention.kind in ("organisation", "outlet"):
             for distance, _possessive, _start, entity in self._recent(
-                position, _SPOKE_WINDOW, {"name"}
+                position, _SPOKE_WINDOW, {"name", mention.kind}
             ):
-                if entity.named and 0 <= mention.sentence - entity.spoke <= _SPOKE_WINDOW and entity.spoke >= 0:
+                if (
+                    entity.named
+                    and entity.spoke >= 0
+                    and mention.sentence - entity.spoke <= _SPOKE_WINDOW
+                    and not (entity.words & _HEAD_NOUNS)  # "the agency" is no ministry
+                ):
                     entity.kind = mention.kind  # learnt: the name is that of an outlet
                     return Link(entity, "description", mention.sentence - distance)
         return None
@@ -178,9 +185,13 @@ class Tracker:
         return None
 
     def _new(self, mention: Mention) -> Entity:
+        name = mention.name if mention.kind == "person" and mention.name else mention.text
+        article = self.text[max(0, mention.start - 4) : mention.start]
+        if mention.proper and mention.kind != "person" and article in ("the ", "The "):
+            name = article + name  # "the Coastal Herald"
         entity = Entity(
             kind=mention.kind,
-            name=mention.name if mention.kind == "person" and mention.name else mention.text,
+            name=name,
             words=set(mention.words),
             surname=mention.surname,
             gender=mention.gender,

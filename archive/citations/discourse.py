@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from archive.citations.coreference import Entity, Link, Tracker
+from archive.citations.frames import DATELINE
 from archive.citations.lexicon import DOCUMENT_NOUNS, GROUP_NOUNS, ORG_NOUNS, PERSON_NOUNS
 from archive.citations.mentions import Mention, find_mentions
 from archive.citations.outlets import (
@@ -223,9 +224,11 @@ class _Reader:
             if link.entity is not None:
                 link.entity.seen.append((index, position, False))
             return link.entity, link
-        inside = [
-            m for m in self.in_span((position, position + len(written))) if not m.possessive
-        ]
+        comma = written.find(",")
+        chunk = (position, position + (comma if comma > 0 else len(written)))
+        inside = [m for m in self.in_span(chunk) if not m.possessive]
+        people = [m for m in inside if m.kind in ("person", "pronoun", "group")]
+        inside = people or inside  # "Kremlin spokesman Dmitry Peskov": Peskov
         if inside:
             link = self.tracker.links.get(inside[0].start) or Link(None, "none")
             entity = link.entity
@@ -233,8 +236,7 @@ class _Reader:
                 entity.kind = "person"  # "Montell Figgins, who represents Thomas, said"
                 entity.surname = entity.name.split()[-1].casefold()
             return entity, link
-        head = written.split()[-1].casefold()
-        kind = _SPEAKER_KIND.get(head, "name")
+        kind = _SPEAKER_KIND.get(written.split()[-1].casefold(), "name")
         entity = self.tracker.new_entity(kind, written, index, position)
         return entity, Link(entity, "new")
 
@@ -251,6 +253,8 @@ class _Reader:
     ) -> SourceRef | None:
         """The claim's own source, else the one its speaker carries."""
         statement = (claim.start, claim.end)
+        dateline = DATELINE.match(self.text, *group)  # "MIRANO (Reuters) - ": the article's own
+        group = (dateline.end(), group[1]) if dateline else group
         here = self.in_span(group)
         outlets = named_outlets(self.text, group, self._not_people(here), self.registry, statement)
         cited = sentence_link(self.links, group)

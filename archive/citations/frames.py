@@ -78,7 +78,9 @@ _JOINERS = re.compile(
     r"as|so|until|unless|by)(?![\w-])"
 )
 _BAD_ENDINGS = word_set("of for to in on at and or but that with by from as the a an")
-_FINITE = word_set("is are was were been be has have had would will could should can may might must")
+_FINITE = word_set(
+    "is are was were been be has have had would will could should can may might must"
+)
 _FINDING = frozenset({"found", "finds", "showed", "shows"})  # said of documents: "the study found"
 _TAKES_OBJECT = frozenset({"told", "tells", "warned", "urged"})
 # verbs that report speech without "that": "Sasse said the charges are overdue"

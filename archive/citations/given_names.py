@@ -73,7 +73,7 @@ _MALE = word_set(
 
 
 def given_name_gender(name: str) -> str | None:
-    """"f" or "m" when ``name`` (a first name, any case) is a listed given name, else None."""
+    """ "f" or "m" when ``name`` (a first name, any case) is a listed given name, else None."""
     folded = name.casefold()
     female, male = folded in _FEMALE, folded in _MALE
     if female == male:

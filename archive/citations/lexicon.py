@@ -26,6 +26,7 @@ __all__ = [
     "SYNONYMS",
     "TITLE_WORDS",
     "gender_of_word",
+    "gender_of_words",
 ]
 
 # singular nouns naming a person ("the minister", "a spokeswoman", "the deputy head")
@@ -147,10 +148,19 @@ SYNONYMS: dict[str, frozenset[str]] = {
 
 
 def gender_of_word(word: str) -> str | None:
-    """"f" or "m" for a gendered title or noun ("Mrs.", "spokeswoman"), else None."""
+    """ "f" or "m" for a gendered title or noun ("Mrs.", "spokeswoman"), else None."""
     folded = word.casefold()
     if folded in FEMALE_WORDS:
         return "f"
     if folded in MALE_WORDS:
         return "m"
+    return None
+
+
+def gender_of_words(words: list[str]) -> str | None:
+    """The gender of the first gendered word of ``words``, else None."""
+    for word in words:
+        gender = gender_of_word(word)
+        if gender:
+            return gender
     return None

@@ -85,6 +85,16 @@ def _outside(found: tuple[int, int], excluded: Span | None) -> bool:
     return excluded is None or found[1] <= excluded[0] or found[0] >= excluded[1]
 
 
+def _with_article(
+    text: str, span: Span, item: tuple[int, int, str, str | None]
+) -> tuple[int, int, str, str | None]:
+    """ "the Harbour Times" rather than "Harbour Times" when the text says so."""
+    start = item[0]
+    if start - 4 >= span[0] and text[start - 4 : start] in ("the ", "The "):
+        return start - 4, item[1], text[start - 4 : item[1]], item[3]
+    return item
+
+
 def named_outlets(
     text: str,
     span: Span,
@@ -124,6 +134,7 @@ def named_outlets(
             )
         ):
             found.append((mention.start, mention.end, mention.text, mention.source_id))
+    found = [_with_article(text, span, item) for item in found]
     kept: list[tuple[int, int, str, str | None]] = []
     for item in sorted(found, key=lambda f: (f[0], f[0] - f[1], f[3] is None)):
         if not _outside((item[0], item[1]), excluded) or item[0] < span[0] or item[1] > span[1]:

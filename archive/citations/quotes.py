@@ -98,10 +98,16 @@ def quotation_chains(text: str, quotes: list[Quote]) -> list[list[Quote]]:
     chains: list[list[Quote]] = []
     current: list[Quote] = []
     for quote in quotes:
-        if current and not current[-1].closed and current[-1].mark_end in ends:
-            if quote.mark_start in starts and not text[current[-1].mark_end : quote.mark_start].strip():
-                current.append(quote)
-                continue
+        previous = current[-1] if current else None
+        if (
+            previous is not None
+            and not previous.closed
+            and previous.mark_end in ends
+            and quote.mark_start in starts
+            and not text[previous.mark_end : quote.mark_start].strip()
+        ):
+            current.append(quote)
+            continue
         if len(current) > 1:
             chains.append(current)
         current = [quote]
