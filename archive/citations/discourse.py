@@ -228,7 +228,8 @@ class _Reader:
         chunk = (position, position + (comma if comma > 0 else len(written)))
         inside = [m for m in self.in_span(chunk) if not m.possessive]
         people = [m for m in inside if m.kind in ("person", "pronoun", "group")]
-        inside = people or inside  # "Kremlin spokesman Dmitry Peskov": Peskov
+        names = [m for m in inside if m.kind == "name" and 1 < len(m.name.split()) < 4]
+        inside = people or names or inside  # "Kremlin spokesman Dmitry Peskov": Peskov
         if inside:
             link = self.tracker.links.get(inside[0].start) or Link(None, "none")
             entity = link.entity

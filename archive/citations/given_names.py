@@ -36,7 +36,11 @@ _FEMALE = word_set(
     "lydia mabel marion maureen mildred miriam molly monica nora norma paula pauline "
     "peggy phyllis rosemary ruby sheila stella sylvia thelma tina tracy vera violet "
     "janet jill kate kathy katy kristen lindsay lynn maggie marcia melanie meredith "
-    "naomi paige rebekah roberta sabrina shannon sherry stacy tanya tiffany vanessa"
+    "naomi paige rebekah roberta sabrina shannon sherry stacy tanya tiffany vanessa "
+    "abby alicia allison andrea april audrey becky bonnie brooke carrie cindy courtney "
+    "crystal dana dawn debbie elaine erica erin felicia gail gina heidi holly jamie jenna "
+    "jenny jodi kara karla kristin krista leslie lindsey mandy marissa melinda misty nina "
+    "penelope renee rhonda robin sheryl stacey tara terri valerie whitney"
 )
 _MALE = word_set(
     "james robert john michael william david richard joseph thomas charles christopher daniel "
@@ -68,7 +72,11 @@ _MALE = word_set(
     "herbert hugh isaac jerome joel julian kurt leon leroy lloyd marcus marvin maurice "
     "melvin milton morris neil norman oscar otis owen perry phil ray reginald rex "
     "rodney ross rudy sam seth sidney simon stuart theodore tommy trevor troy victor "
-    "wallace warren wesley wilbur"
+    "wallace warren wesley wilbur "
+    "todd brett chad clint cody colin corey dean derrick doug drew duane dwight "
+    "garrett glenn gregg hank ian jared jay joey jon kirk lance luther mitchell neal "
+    "nolan preston quentin randall reed rick ricky rob rodger roland ronnie rusty shane "
+    "spencer stan stewart ted terrence tyrone vernon wade zach"
 )
 
 

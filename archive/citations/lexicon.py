@@ -43,7 +43,12 @@ PERSON_NOUNS = word_set(
     "mother father son daughter brother sister wife husband businessman businesswoman actor "
     "actress singer player coach pilot driver soldier veteran councillor councilor "
     "councilman councilwoman commissioner inspector negotiator mediator organizer organiser "
-    "lobbyist investor banker engineer designer founder cofounder co-founder"
+    "lobbyist investor banker engineer designer founder cofounder co-founder meteorologist "
+    "forecaster specialist scholar fellow partner agent detective coroner medic paramedic "
+    "firefighter trooper broker trader chemist biologist physicist psychologist "
+    "epidemiologist virologist sociologist dentist pharmacist architect planner entrepreneur "
+    "passenger traveler traveller shopper parent tourist visitor pastor novelist writer "
+    "poet artist musician filmmaker producer director-general secretary-general"
 )
 # plural nouns naming people ("officials", "the researchers")
 GROUP_NOUNS = word_set(

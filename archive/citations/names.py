@@ -46,10 +46,11 @@ _ALL_NOUNS = PERSON_NOUNS | GROUP_NOUNS | ORG_NOUNS | OUTLET_NOUNS | DOCUMENT_NO
 _CAP = r"[A-ZÀ-ÖØ-ÞА-ЯЁ][\w’'.\-]*"
 _RUN_PARTICLE = r"(?:of|for|the|de|del|la|le|al|el|von|van|der|bin|ibn|on)"
 _RUN = re.compile(rf"(?<![\w’'\-]){_CAP}(?:\s+(?:{_RUN_PARTICLE}\s+)*{_CAP})*")
-_OPENERS = STOPWORDS | word_set(
+_OPENERS = (STOPWORDS - {"new", "last", "one", "two"}) | word_set(
     "according but and yet so however meanwhile still earlier later now after although while "
     "despite in on at as if when because since though separately also last this"
 )
+_NOT_NAMES = ("organisation", "outlet")  # a place word can be a surname: "James Hall"
 _COMPOUND = re.compile(r"^[\w’'.]+-(?:based|born|owned|led|backed|run|funded|made|era)$")
 _ACRONYM = re.compile(r"^[A-Z][A-Z&]{1,6}$")
 _APPOSITION = re.compile(
@@ -123,7 +124,7 @@ def _person_name(words: list[str]) -> tuple[list[str], list[str]]:
     cut = len(words)
     while cut > 0:
         word = words[cut - 1]
-        if not word[:1].isupper() or _title(word) or name_kind([word, word]) is not None:
+        if not word[:1].isupper() or _title(word) or name_kind([word, word]) in _NOT_NAMES:
             break
         cut -= 1
     titles = words[:cut]
@@ -223,7 +224,7 @@ def _run(
     ):
         return None  # "Federal prosecutors", "Kremlin spokesman ...": a modifier
     words = [_clean(token) for _offset, token in tokens]
-    possessive = bool(_POSSESSIVE.search(last)) and last[-2:-1] in "’'"
+    possessive = last.endswith(("’s", "'s", "s’", "s'"))
     if possessive:
         words[-1] = _POSSESSIVE.sub("", words[-1])
     end -= len(last) - len(words[-1])
