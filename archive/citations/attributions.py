@@ -44,6 +44,7 @@ __all__ = ["Attribution", "SourceRef", "find_attributions"]
 MIN_QUOTE_WORDS = 4
 MIN_STATEMENT_WORDS = 4
 MAX_TAG_WORDS = 20  # words between a quotation and the verb naming its speaker
+MAX_TAG_GAP = 3  # more words than that and a frame before the quotation comes first
 _EDGE = " \t\n,;:—–-"
 
 
@@ -114,10 +115,14 @@ def _quote_attributions(
     first, last = quotes[0], quotes[-1]
     after = [f for f in frames if f.start >= last.mark_end]
     before = outer_frames(text, group, [f for f in frames if f.end <= first.mark_start])
-    tries: list[tuple[Frame, int | None]] = []
-    if after and _word_count(text[last.mark_end : after[0].start]) <= MAX_TAG_WORDS:
-        tries.append((after[0], last.mark_end))
-    tries.extend((frame, None) for frame in reversed(before))
+    tries: list[tuple[Frame, int | None]] = [(frame, None) for frame in reversed(before)]
+    gap = _word_count(text[last.mark_end : after[0].start]) if after else MAX_TAG_WORDS + 1
+    if gap <= MAX_TAG_WORDS:
+        # "“...,” he said" names the speaker; "said that “...” as ..., the Post reported" the
+        # source, when a frame before the quotation names a speaker already
+        tries.insert(
+            0 if gap <= MAX_TAG_GAP or not before else len(tries), (after[0], last.mark_end)
+        )
     tries.extend((frame, None) for frame in frames if frame.start < last.mark_end)
     speaker: str | None = None
     for frame, after_quote in tries:

@@ -16,6 +16,9 @@ Mentions are read in text order and each is linked to an ``Entity``:
   organisation noun may also name an outlet, organisation or unclassified name with no noun of
   its own that spoke just before ("the Rodong Sinmun said ... The paper said");
 * a description in apposition ("Jane Roe, the deputy head of ...") is the name before it.
+
+What a first reading learnt (``learned``: "Meghan said she ..." makes Meghan a woman) is known
+from the start of a second one.
 """
 
 from __future__ import annotations
@@ -75,8 +78,9 @@ def _gender_ok(entity: Entity, gender: str | None) -> bool:
 class Tracker:
     """Entities of a text, built mention by mention (call ``link`` in text order)."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, learned: dict[str, str | None] | None = None) -> None:
         self.text = text
+        self.learned = learned or {}  # person names known from a first reading -> gender
         self.entities: list[Entity] = []
         self.links: dict[int, Link] = {}  # mention start -> link
         self._sentence: list[Mention] = []  # mentions linked so far in the current sentence
@@ -199,6 +203,10 @@ class Tracker:
             source_id=mention.source_id,
             named=mention.proper and mention.kind != "group",
         )
+        key = entity.name.casefold()
+        if key in self.learned and entity.kind in ("name", "person"):
+            entity.kind, entity.gender = "person", entity.gender or self.learned[key]
+            entity.surname = entity.surname or key.split()[-1]
         self.entities.append(entity)
         return entity
 

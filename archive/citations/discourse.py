@@ -57,6 +57,8 @@ _PUBLISHED_BEFORE = re.compile(
     r"\s*(?:,[^,]{0,80},\s*)?(?:(?:has|have|had|also|on\s+\w+)\s+)*(?:published|released|"
     r"issued|produced|presented|put\s+out|commissioned|unveiled|submitted|filed)\s+$"
 )
+_IN_DOCUMENT = re.compile(r"\b(?:[Ii]n|[Aa]ccording\s+to|[Cc]iting|[Cc]ited)\s+$")
+_SELF = re.compile(r"(?:that\s+)?(he|she|He|She)\s+(?!said|says)[a-z]")
 _SPEAKER_KIND = {
     **dict.fromkeys(PERSON_NOUNS, "person"),
     **dict.fromkeys(GROUP_NOUNS, "group"),
@@ -112,13 +114,20 @@ def _display(entity: Entity) -> str:
 
 
 class _Reader:
-    def __init__(self, text: str, registry: Registry | None, links: list[LinkSpan]) -> None:
+    def __init__(
+        self,
+        text: str,
+        registry: Registry | None,
+        links: list[LinkSpan],
+        learned: dict[str, str | None] | None = None,
+    ) -> None:
         self.text = text
+        self.results: list[Resolved | None] = []
         self.registry = registry
         self.links = links
         self.sentences = sentence_spans(text)
         self.mentions = find_mentions(text, self.sentences, quote_spans(text), registry)
-        self.tracker = Tracker(text)
+        self.tracker = Tracker(text, learned)
         self.cues: dict[int, SourceRef | None] = {}  # id(entity) -> source it carries
         self.refs: dict[int, SourceRef] = {}  # id(entity) -> the entity as a source
 
@@ -242,12 +251,11 @@ class _Reader:
         return entity, Link(entity, "new")
 
     def _speaker_position(self, claim: Claimed, group: Span, written: str) -> int:
-        first = position = self.text.find(written, group[0], group[1])
-        while position >= 0 and claim.start <= position < claim.end:
-            position = self.text.find(written, position + 1, group[1])
-        if position < 0:  # "Many of the prisons, she said, are ...": inside the statement
-            position = first
-        return position if position >= 0 else group[0]
+        pattern = re.compile(rf"(?<![\w’'\-]){re.escape(written)}(?![\w’'\-])")
+        found = [m.start() for m in pattern.finditer(self.text, group[0], group[1])]
+        outside = [p for p in found if not claim.start <= p < claim.end]
+        # "Many of the prisons, she said, are ...": the speaker is inside the statement
+        return (outside or found or [group[0]])[0]
 
     def source(
         self, claim: Claimed, group: Span, index: int, entity: Entity | None
@@ -268,10 +276,11 @@ class _Reader:
         elif outlets:
             ref = SourceRef("outlet", outlets[0][2], None, outlets[0][3], index)
         else:
-            documents = [
+            documents = [  # "In a letter to ...", "according to a report by ..."
                 self.refs[id(e)]
                 for m in here
                 if not claim.start <= m.start < claim.end
+                and _IN_DOCUMENT.search(self.text, max(0, m.start - 20), m.start)
                 and (e := self.entity_at(m.start)) is not None
                 and id(e) in self.refs
                 and self.refs[id(e)].sentence >= index
@@ -292,6 +301,16 @@ class _Reader:
             itself = SourceRef("outlet", entity.name, None, entity.source_id, entity.first)
             self.refs[id(entity)] = itself
         return itself
+
+
+def _learn_person(text: str, claim: Claimed, entity: Entity) -> None:
+    """ "Harry said he could not ...": a name whose statement opens with he/she is a person."""
+    if entity.kind != "name":
+        return
+    opening = _SELF.match(text, claim.start, claim.end)
+    if opening:
+        entity.kind, entity.gender = "person", "m" if opening.group(1).casefold() == "he" else "f"
+        entity.surname = entity.name.split()[-1].casefold()
 
 
 def _speaker_confidence(link: Link, index: int) -> float:
@@ -317,7 +336,12 @@ def resolve_claims(
     links: Sequence[LinkSpan] = (),
 ) -> list[Resolved]:
     """Speaker and source of each claim of ``text`` (claims in text order)."""
-    reader = _Reader(text, registry, sorted(links))
+    first = _read(_Reader(text, registry, sorted(links)), claims)
+    learned = {e.name.casefold(): e.gender for e in first.tracker.entities if e.kind == "person"}
+    return [r for r in _read(_Reader(text, registry, sorted(links), learned), claims).results if r]
+
+
+def _read(reader: _Reader, claims: Sequence[Claimed]) -> _Reader:
     sentences = reader.sentences
     last_of: dict[int, list[int]] = {}
     for number, claim in enumerate(claims):
@@ -325,7 +349,7 @@ def resolve_claims(
     by_sentence: dict[int, list[Mention]] = {}
     for mention in reader.mentions:
         by_sentence.setdefault(mention.sentence, []).append(mention)
-    results: list[Resolved | None] = [None] * len(claims)
+    results = reader.results = [None] * len(claims)
     for index in range(len(sentences)):
         for mention in by_sentence.get(index, []):
             reader.tracker.link(mention)
@@ -335,7 +359,8 @@ def resolve_claims(
         for number in last_of.get(index, []):
             previous = results[number - 1] if number else None
             results[number] = _resolve_one(reader, claims[number], previous)
-    return [r for r in results if r is not None]
+    reader.results = results
+    return reader
 
 
 def _resolve_one(reader: _Reader, claim: Claimed, previous: Resolved | None) -> Resolved:
@@ -358,6 +383,7 @@ def _resolve_one(reader: _Reader, claim: Claimed, previous: Resolved | None) -> 
     entity, link = reader.speaker(claim, group, index)
     if entity is not None:
         entity.spoke = index
+        _learn_person(reader.text, claim, entity)
     ref = reader.source(claim, group, index, entity)
     if link.how in ("pronoun", "surname", "description"):
         speaker = _display(entity) if entity is not None else None

@@ -125,7 +125,8 @@ TITLE_WORDS = word_set(
     "Prof Prof. Professor Mr Mr. Mrs Mrs. Ms Ms. Miss Sir Dame Lord Lady King Queen Prince "
     "Princess Pope Rev Rev. Bishop Ambassador Attorney Spokesman Spokeswoman Spokesperson "
     "Deputy Vice CEO Chairman Chairwoman Chair Officer Secretary-General Envoy Congressman "
-    "Congresswoman Councillor Councilman Councilwoman Commissioner Inspector Sheriff Mrs."
+    "Congresswoman Councillor Councilman Councilwoman Commissioner Inspector Sheriff Mrs. "
+    "Superintendent Archbishop Cardinal Rabbi Imam Pastor Coach Detective Trooper Marshal"
 )
 MALE_WORDS = word_set(
     "mr mr. sir lord king prince duke baron man boy father son brother husband uncle "

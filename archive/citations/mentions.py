@@ -60,6 +60,13 @@ _OPENING = re.compile(
     r"Following|Unlike|Like|Amid|Asked about|Speaking to)\b[^,;]{0,120},"
 )
 _RELATIVE = re.compile(r",\s+(?:who|whose|which|where)\b[^,;]{0,150}(?:,|$)")
+_ADJECTIVAL = frozenset(
+    {"official", "chief", "executive", "deputy", "general", "representative", "military"}
+)
+_AFTER_NOUN = word_set(
+    "said says told and or of for who whose which that in on at to with was is has had would "
+    "will could also added"
+)
 _NEEDS_OF = frozenset({"head", "member", "chair"})
 
 
@@ -125,6 +132,10 @@ def _phrases(text: str, span: Span, quoted: list[Span], sentence: int) -> list[M
             continue
         if head in _NEEDS_OF and not text.startswith(" of ", match.end()):
             continue
+        following = text[match.end() : match.end() + 20].split()[:1]
+        if head in _ADJECTIVAL and following and following[0].isalpha():
+            if following[0].islower() and following[0] not in _AFTER_NOUN:
+                continue  # "their official roles": an adjective
         det = (match.group("det") or "").casefold()
         mods = match.group("mods").split()
         kind = _noun_kind(head, mods, det)

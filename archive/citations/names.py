@@ -145,7 +145,7 @@ def _classify(text: str, start: int, end: int, words: list[str]) -> tuple[str, s
     if titles and not name:
         return "person", "", gender_of_words(titles)
     if len(words) <= 4 and all(w[:1].isupper() for w in words):
-        gender = given_name_gender(words[0]) if len(words) > 1 else None
+        gender = given_name_gender(words[0])  # "Jane Roe"; "Harry said" (a first name)
         before = text[max(0, start - 30) : start].split()
         after = text[end : end + 80]
         apposition = _APPOSITION.match(after)
