@@ -256,3 +256,32 @@ def test_another_source_replaces_the_carried_one() -> None:
         "named",
         "carried from sentence 2",
     ]
+
+
+COLUMN = """Karin Holm, a former finance minister, wrote in the Northern Gazette on Sunday that the budget would leave a gap of two billion crowns.
+She insisted that the government had hidden the true cost of the new railway.
+The ruling party's newspaper said the figures were invented.
+Officials at the treasury confirmed that a review of the accounts was under way.
+They estimated that it would be finished by the end of the year.
+A study by the Institute for the Study of War concluded that the railway had been planned for military use.
+"""  # noqa: E501
+
+
+def test_wrote_in_owned_outlet_they_and_a_registered_document() -> None:
+    found = find_attributions(COLUMN, load_registry(environ={}))
+    insisted = claim(found, "the government had hidden")
+    assert (insisted.speaker, insisted.verb) == ("Karin Holm", "insisted")
+    assert insisted.source is not None and insisted.source.name == "the Northern Gazette"
+    party = claim(found, "the figures were invented")
+    assert party.source is not None and party.source.name == "The ruling party's newspaper"
+    assert party.resolution == "named"
+    estimate = claim(found, "it would be finished")
+    assert (estimate.speaker, estimate.speaker_text) == ("Officials", "They")
+    study = claim(found, "the railway had been planned")
+    assert study.source is not None
+    assert (study.source.kind, study.source.name, study.source.source_id) == (
+        "document",
+        "A study",
+        "isw",
+    )
+    assert study.source_id == "isw"

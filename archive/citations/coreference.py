@@ -96,7 +96,9 @@ class Tracker:
             latest = entity.latest(position)
             if latest is None or position[0] - latest[0] > window:
                 continue
-            found.append((position[0] - latest[0], latest[2], latest[1], entity))
+            # its first mention in that sentence: "He said that ... he would ..." is a subject
+            first = min(s for s in entity.seen if s[0] == latest[0] and (s[0], s[1]) < position)
+            found.append((position[0] - latest[0], first[2], first[1], entity))
         found.sort(key=lambda item: (item[0], item[1], item[2]))
         return found
 

@@ -269,10 +269,15 @@ class _Reader:
         cited = sentence_link(self.links, group)
         ref: SourceRef | None = None
         itself = self.refs.get(id(entity)) if entity is not None else None
+        fresh = self.cues.get(id(entity)) if entity is not None else None
+        if fresh is not None and fresh.sentence < index:
+            fresh = None
         if cited is not None:
             ref = self._link_ref(cited, index, outlets[0][2] if outlets else None)
         elif itself is not None and itself.sentence >= index:
             ref = itself  # "according to a report by ...": the report
+        elif fresh is not None:
+            ref = fresh  # "A study by the institute concluded": the study
         elif outlets:
             ref = SourceRef("outlet", outlets[0][2], None, outlets[0][3], index)
         else:

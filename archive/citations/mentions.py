@@ -42,11 +42,11 @@ _NAME_SUFFIXES = word_set("jr jr. sr sr. ii iii iv")
 _ALL_NOUNS = PERSON_NOUNS | GROUP_NOUNS | ORG_NOUNS | OUTLET_NOUNS | DOCUMENT_NOUNS
 _HEAD = "|".join(sorted((re.escape(noun) for noun in _ALL_NOUNS), key=len, reverse=True))
 _FUNCTION = r"(?:the|a|an|of|and|or|to|in|on|at|by|for|that|this|with|from|as|is|was|said|says)"
-_OWNER = r"(?:[A-Z][\w.\-]*(?:\s+(?:of\s+)?[A-Z][\w.\-]*)*|[Tt]he\s+[a-z]+)"
+_OWNER = r"(?:[A-Z][\w.\-]*(?:\s+(?:of\s+)?[A-Z][\w.\-]*)*|[Tt]he\s+(?:[a-z]+\s+){0,2}[a-z]+)"
 _PHRASE = re.compile(
     rf"(?<![\w’'\-])(?:(?P<det>[Tt]he|[Aa]n?|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir|[Tt]his|[Tt]hat|"
     rf"[Oo]ur|[Aa]nother)|(?P<owner>{_OWNER})[’']s)\s+(?P<mods>(?:(?!{_FUNCTION}\b)\w[\w\-]*\s+){{0,3}}?)"
-    rf"(?P<head>{_HEAD})(?![\w’'\-])(?!\s+(?:{_HEAD})(?![\w’'\-]))"
+    rf"(?P<head>{_HEAD})(?![\w’'\-])(?!\s+(?:{_HEAD})(?:[’']s)?(?![\w’'\-]))"
 )
 _BARE_GROUP = re.compile(
     r"(?<![\w’'\-])(?:(?P<mod>[A-Z][a-z]+|[a-z][\w\-]*)\s+)?(?P<head>(?i:"

@@ -35,7 +35,7 @@ _OUTLET_NOUN = (
 )
 _NAMED_NOUN = re.compile(rf"(?<![\w’'])(?:[Tt]he\s+)?{_CAPS}{_OUTLET_NOUN}(?![\w’'])")
 _OWNED_NOUN = re.compile(
-    rf"(?<![\w’'])(?:(?:[Tt]he\s+)?{_CAPS[:-1]}|[Tt]he\s+[a-z]+\s)[’']s\s+"
+    rf"(?<![\w’'])(?:(?:[Tt]he\s+)?{_CAPS[:-1]}|[Tt]he\s+(?:[a-z]+\s+){{0,2}}[a-z]+)[’']s\s+"
     r"(?:(?:official|own|state|main|flagship|party|government)\s+)*"
     rf"(?:{_OUTLET_NOUN}|mouthpiece|publication|press\s+service)(?![\w’'])"
 )
