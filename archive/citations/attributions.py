@@ -29,13 +29,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from archive.citations.discourse import Resolved, resolve_claims
+from archive.citations.discourse import resolve_claims
 from archive.citations.frames import DATELINE, Frame, find_frames, speaker_before
 from archive.citations.links import CitationLink
 from archive.citations.names import proper_names
 from archive.citations.outlets import LinkSpan, SourceRef
 from archive.citations.quotes import Quote, group_sentences, quotation_chains, quote_spans
 from archive.citations.registry import Registry
+from archive.citations.resolution import Resolved
 from archive.citations.sentences import Span, paragraph_index, paragraph_spans, sentence_spans
 from archive.citations.tagging import outer_frames, tag_sentence
 

@@ -15,17 +15,13 @@ mention finds its entity) and each speaker is an entity. Sources (``outlets.Sour
   N"``), until another source, or an occasion with none ("in a statement", "told reporters"),
   is named for it. A quotation continued with no frame keeps the speaker and source of its start.
 
-``confidence`` is 0.95 for a speaker named in the sentence, lower for a surname (0.9), a
-description (0.8) or a pronoun (0.85 with one candidate, 0.65 with several, less with each
-sentence back), and lower still with each sentence a source is carried over.
+``confidence``: see ``resolution``.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Protocol
 
 from archive.citations.coreference import Entity, Link, Tracker
 from archive.citations.frames import DATELINE
@@ -40,9 +36,10 @@ from archive.citations.outlets import (
 )
 from archive.citations.quotes import quote_spans
 from archive.citations.registry import Registry
+from archive.citations.resolution import Claimed, Resolved, carry_factor, speaker_confidence
 from archive.citations.sentences import Span, sentence_spans
 
-__all__ = ["Claimed", "Resolved", "resolve_claims"]
+__all__ = ["resolve_claims"]
 
 _INTERVIEW = re.compile(
     r"\b(?:interview(?:ed)?|spoke|speaking|told|wrote|writing|op-ed|column|article|remarks|"
@@ -65,38 +62,6 @@ _SPEAKER_KIND = {
     **dict.fromkeys(ORG_NOUNS, "organisation"),
     **dict.fromkeys(DOCUMENT_NOUNS, "document"),
 }
-
-
-class Claimed(Protocol):
-    """What ``resolve_claims`` reads of a sentence-level attribution."""
-
-    @property
-    def start(self) -> int: ...
-    @property
-    def end(self) -> int: ...
-    @property
-    def speaker_text(self) -> str | None: ...
-    @property
-    def verb(self) -> str | None: ...
-    @property
-    def sentence_start(self) -> int: ...
-    @property
-    def sentence_end(self) -> int: ...
-
-
-@dataclass(frozen=True, slots=True)
-class Resolved:
-    """A claim's speaker and source after reading the whole text."""
-
-    sentence_index: int
-    speaker: str | None
-    speaker_resolution: str  # explicit | pronoun | surname | description | continuation | none
-    speaker_from: int | None  # sentence of the antecedent
-    source: SourceRef | None
-    resolution: str | None  # "link" | "named" | "carried from sentence N"
-    carried_from: int | None
-    confidence: float
-    entity: Entity | None = None
 
 
 def _sentence_of(sentences: list[Span], offset: int) -> int:
@@ -318,22 +283,6 @@ def _learn_person(text: str, claim: Claimed, entity: Entity) -> None:
         entity.surname = entity.name.split()[-1].casefold()
 
 
-def _speaker_confidence(link: Link, index: int) -> float:
-    distance = index - link.antecedent if link.antecedent is not None else 0
-    if link.how == "pronoun":
-        if link.entity is None:
-            return 0.2
-        base = 0.85 if link.candidates <= 1 else 0.65
-        return max(0.3, base - 0.05 * max(0, distance - 1))
-    return {"surname": 0.9, "description": 0.8}.get(link.how, 0.95)
-
-
-def _carry_factor(index: int, ref: SourceRef | None) -> float:
-    if ref is None or ref.sentence >= index:
-        return 1.0
-    return max(0.4, 0.9 * 0.97 ** (index - ref.sentence - 1))
-
-
 def resolve_claims(
     text: str,
     claims: Sequence[Claimed],
@@ -402,7 +351,7 @@ def _resolve_one(reader: _Reader, claim: Claimed, previous: Resolved | None) -> 
             resolution = "link" if ref.kind == "link" else "named"
         else:
             resolution, carried_from = f"carried from sentence {ref.sentence}", ref.sentence
-    confidence = _speaker_confidence(link, index) * _carry_factor(index, ref)
+    confidence = speaker_confidence(link, index) * carry_factor(index, ref)
     return Resolved(
         index,
         speaker,

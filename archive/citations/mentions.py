@@ -133,9 +133,14 @@ def _phrases(text: str, span: Span, quoted: list[Span], sentence: int) -> list[M
         if head in _NEEDS_OF and not text.startswith(" of ", match.end()):
             continue
         following = text[match.end() : match.end() + 20].split()[:1]
-        if head in _ADJECTIVAL and following and following[0].isalpha():
-            if following[0].islower() and following[0] not in _AFTER_NOUN:
-                continue  # "their official roles": an adjective
+        if (
+            head in _ADJECTIVAL
+            and following
+            and following[0].isalpha()
+            and following[0].islower()
+            and following[0] not in _AFTER_NOUN
+        ):
+            continue  # "their official roles": an adjective
         det = (match.group("det") or "").casefold()
         mods = match.group("mods").split()
         kind = _noun_kind(head, mods, det)
