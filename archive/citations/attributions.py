@@ -15,12 +15,15 @@ allowed before it), "according to", "saying", or "quoted/cited X as saying". The
 * according to (``kind="according_to"``): ``According to X, STATEMENT`` and ``STATEMENT,
   according to X`` (X is then the speaker: "a report by the Institute for the Study of War").
 
-"he"/"she" speakers are resolved to the previous named speaker (``speaker_text`` keeps what was
-written). With a registry, the registered source named in the frame (the group's text outside
-the statement: "told the RIA Novosti news agency", "a report by the Institute for the Study of
-War") is recorded as ``source_id``/``source_name``; "The institute said ..." or "the agency
-said ..." later in the same paragraph refers back to it. ``names`` (proper names of statement
-and speaker, the source's own names left out) are for ranking that source's candidates.
+Then the whole text is read (``discourse``): "he", "she", "It", "they", a surname alone or "the
+ministry" resolve to an earlier entity (``speaker``; ``speaker_text`` keeps what was written,
+``speaker_resolution`` says how), and each claim gets a ``source`` (``outlets.SourceRef``): a
+link in its sentence (``links``), an outlet or document named in its frame, or the one its
+speaker was introduced with, carried ("carried from sentence N", ``carried_from``). With a
+registry, ``source_id``/``source_name`` are the registered source named in the frame, else the
+resolved source's. ``names`` (proper names of statement and speaker, the source's own names
+left out) are for ranking that source's candidates. ``confidence`` is in [0, 1]. A quotation
+running over several paragraphs takes the speaker of the paragraph that has a frame.
 Offsets are in the text given.
 """
 
