@@ -15,56 +15,41 @@ allowed before it), "according to", "saying", or "quoted/cited X as saying". The
 * according to (``kind="according_to"``): ``According to X, STATEMENT`` and ``STATEMENT,
   according to X`` (X is then the speaker: "a report by the Institute for the Study of War").
 
-"he"/"she" speakers are resolved to the previous named speaker (``speaker_text`` keeps what was
-written). With a registry, the registered source named in the frame (the group's text outside
-the statement: "told the RIA Novosti news agency", "a report by the Institute for the Study of
-War") is recorded as ``source_id``/``source_name``; "The institute said ..." or "the agency
-said ..." later in the same paragraph refers back to it. ``names`` (proper names of statement
-and speaker, the source's own names left out) are for ranking that source's candidates.
+Then the whole text is read (``discourse``): "he", "she", "It", "they", a surname alone or "the
+ministry" resolve to an earlier entity (``speaker``; ``speaker_text`` keeps what was written,
+``speaker_resolution`` says how), and each claim gets a ``source`` (``outlets.SourceRef``): a
+link in its sentence (``links``), an outlet or document named in its frame, or the one its
+speaker was introduced with, carried ("carried from sentence N", ``carried_from``). With a
+registry, ``source_id``/``source_name`` are the registered source named in the frame, else the
+resolved source's. ``names`` (proper names of statement and speaker, the source's own names
+left out) are for ranking that source's candidates. ``confidence`` is in [0, 1]. A quotation
+running over several paragraphs takes the speaker of the paragraph that has a frame.
 Offsets are in the text given.
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from archive.citations.frames import Frame, find_frames, speaker_before, tag_sentence
+from archive.citations.discourse import resolve_claims
+from archive.citations.frames import DATELINE, Frame, find_frames, speaker_before
+from archive.citations.links import CitationLink
 from archive.citations.names import proper_names
-from archive.citations.quotes import Quote, group_sentences, quote_spans
+from archive.citations.outlets import LinkSpan, SourceRef
+from archive.citations.quotes import Quote, group_sentences, quotation_chains, quote_spans
 from archive.citations.registry import Registry
+from archive.citations.resolution import Resolved
 from archive.citations.sentences import Span, paragraph_index, paragraph_spans, sentence_spans
+from archive.citations.tagging import outer_frames, tag_sentence
 
-__all__ = ["Attribution", "find_attributions"]
+__all__ = ["Attribution", "SourceRef", "find_attributions"]
 
 MIN_QUOTE_WORDS = 4
 MIN_STATEMENT_WORDS = 4
 MAX_TAG_WORDS = 20  # words between a quotation and the verb naming its speaker
-_PRONOUNS = frozenset({"he", "she"})
-# a speaker that refers back to the source named just before ("The institute said ...")
-_SOURCE_ANAPHORA = frozenset(
-    {
-        "the institute",
-        "the agency",
-        "the news agency",
-        "the think tank",
-        "the broadcaster",
-        "the newspaper",
-        "the paper",
-        "the report",
-        "the outlet",
-        "the wire service",
-        "the publication",
-        "the site",
-    }
-)
-# a person's name: capitalised words only, a title allowed ("Sen. Ted Cruz", "Hawk Sawyer")
-_PERSON = re.compile(r"^(?!(?:The|A|An|It|They|We|I)\b)(?:[A-Z][\w’'.\-]*\s*){1,5}$")
+MAX_TAG_GAP = 3  # more words than that and a frame before the quotation comes first
 _EDGE = " \t\n,;:—–-"
-# "VIENNA — ", "SEOUL, Aug. 20 (Yonhap) -- ", "MOSCOW (Reuters) - "
-_DATELINE = re.compile(
-    r"[A-ZА-ЯЁ][A-ZА-ЯЁ .'’]+(?:,[^—–\n(]{0,30})?(?:\([^)\n]{0,40}\))?\s*(?:—|–|--|-)\s"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,10 +68,17 @@ class Attribution:
     source_id: str | None = None  # the registered source named in the attribution
     source_name: str | None = None  # that source's name as written in the text
     names: tuple[str, ...] = ()  # proper names of statement and speaker (for ranking)
+    sentence_index: int = 0  # index of its (first) sentence in ``sentence_spans(text)``
+    source: SourceRef | None = None  # the cited link, named outlet or document
+    resolution: str | None = None  # "link" | "named" | "carried from sentence N" | None
+    carried_from: int | None = None  # that N
+    speaker_resolution: str = "explicit"  # explicit|pronoun|surname|description|continuation
+    speaker_from: int | None = None  # sentence of the mention the speaker refers back to
+    confidence: float = 1.0  # lower for pronouns, descriptions and long carries
 
 
 def _trimmed(text: str, start: int, end: int) -> Span:
-    dateline = _DATELINE.match(text, start, end)
+    dateline = DATELINE.match(text, start, end)
     if dateline:
         start = dateline.end()
     while start < end and (text[start] in _EDGE or text[start].isspace()):
@@ -126,11 +118,15 @@ def _quote_attributions(
 ) -> list[Attribution]:
     first, last = quotes[0], quotes[-1]
     after = [f for f in frames if f.start >= last.mark_end]
-    before = [f for f in frames if f.end <= first.mark_start]
-    tries: list[tuple[Frame, int | None]] = []
-    if after and _word_count(text[last.mark_end : after[0].start]) <= MAX_TAG_WORDS:
-        tries.append((after[0], last.mark_end))
-    tries.extend((frame, None) for frame in reversed(before))
+    before = outer_frames(text, group, [f for f in frames if f.end <= first.mark_start])
+    tries: list[tuple[Frame, int | None]] = [(frame, None) for frame in reversed(before)]
+    gap = _word_count(text[last.mark_end : after[0].start]) if after else MAX_TAG_WORDS + 1
+    if gap <= MAX_TAG_WORDS:
+        # "“...,” he said" names the speaker; "said that “...” as ..., the Post reported" the
+        # source, when a frame before the quotation names a speaker already
+        tries.insert(
+            0 if gap <= MAX_TAG_GAP or not before else len(tries), (after[0], last.mark_end)
+        )
     tries.extend((frame, None) for frame in frames if frame.start < last.mark_end)
     speaker: str | None = None
     for frame, after_quote in tries:
@@ -200,57 +196,90 @@ def _continuations(
     return made
 
 
-def _resolve(attributions: list[Attribution]) -> list[Attribution]:
-    resolved: list[Attribution] = []
-    last_named: str | None = None
-    for attribution in attributions:
-        speaker = attribution.speaker
-        if speaker and speaker.casefold() in _PRONOUNS and last_named:
-            attribution = replace(attribution, speaker=last_named)
-        elif speaker and _PERSON.match(speaker.split(",")[0]):
-            last_named = speaker
-        resolved.append(attribution)
-    return resolved
-
-
-def _with_source(text: str, attribution: Attribution, registry: Registry) -> Attribution:
+def _registered_in_frame(text: str, attribution: Attribution, registry: Registry) -> Attribution:
+    """The registered source named in the claim's sentences outside its statement, if any."""
+    start, end = attribution.sentence_start, attribution.sentence_end
+    dateline = DATELINE.match(text, start, end)  # "MOSCOW (Reuters) - ": the article's credit
     frame_matches = [
         match
-        for match in registry.find_names(text, attribution.sentence_start, attribution.sentence_end)
+        for match in registry.find_names(text, dateline.end() if dateline else start, end)
         if match.end <= attribution.start or match.start >= attribution.end
     ]
     if not frame_matches:
         return attribution
     match = frame_matches[0]
-    source = registry.get(match.source_id)
-    own = {name.casefold() for name in source.names} if source else set()
     return replace(
-        attribution,
-        source_id=match.source_id,
-        source_name=text[match.start : match.end],
-        # every candidate comes from that source: its own name ranks nothing
-        names=tuple(name for name in attribution.names if name.casefold() not in own),
+        attribution, source_id=match.source_id, source_name=text[match.start : match.end]
     )
 
 
-def _follow_anaphora(attributions: list[Attribution], paragraphs: list[Span]) -> list[Attribution]:
-    """ "The institute said ..." after a sentence naming the ISW: the ISW said it."""
-    resolved: list[Attribution] = []
-    last: Attribution | None = None
-    for attribution in attributions:
-        speaker = (attribution.speaker or "").casefold()
-        if attribution.source_id is None and last is not None and speaker in _SOURCE_ANAPHORA:
-            gap = paragraph_index(paragraphs, attribution.start) - paragraph_index(
-                paragraphs, last.start
-            )
-            if gap == 0:  # same paragraph only
-                attribution = replace(
-                    attribution, source_id=last.source_id, source_name=last.source_name
+def _from_source(attribution: Attribution) -> Attribution:
+    """``source_id``/``source_name`` from the resolved source when the frame names none."""
+    source = attribution.source
+    if attribution.source_id is not None or source is None:
+        return attribution
+    name = source.publisher if source.kind == "document" and source.publisher else source.name
+    if source.kind == "document" and source.source_id is None:
+        name = source.name
+    return replace(attribution, source_id=source.source_id, source_name=name)
+
+
+def _names(attribution: Attribution, registry: Registry | None) -> Attribution:
+    names = proper_names(f"{attribution.statement}. {attribution.speaker or ''}")
+    source = registry.get(attribution.source_id) if registry and attribution.source_id else None
+    if source is not None:  # every candidate comes from that source: its own name ranks nothing
+        own = {name.casefold() for name in source.names}
+        names = tuple(name for name in names if name.casefold() not in own)
+    return replace(attribution, names=names)
+
+
+def _resolved(attribution: Attribution, resolved: Resolved) -> Attribution:
+    return replace(
+        attribution,
+        speaker=resolved.speaker,
+        sentence_index=resolved.sentence_index,
+        source=resolved.source,
+        resolution=resolved.resolution,
+        carried_from=resolved.carried_from,
+        speaker_resolution=resolved.speaker_resolution,
+        speaker_from=resolved.speaker_from,
+        confidence=resolved.confidence,
+    )
+
+
+def _chained(text: str, quotes: list[Quote], found: list[Attribution]) -> list[Attribution]:
+    """Paragraphs of one quotation ("“... / “... / “...”") all take the speaker of the one
+    that has a frame, also those before it."""
+    sentences = sentence_spans(text)
+    added: list[Attribution] = []
+    for chain in quotation_chains(text, quotes):
+        owners = [a for q in chain for a in found if q.start <= a.start < q.mark_end]
+        if not owners:
+            continue
+        for quote in chain:
+            if any(quote.start <= a.start < quote.mark_end for a in found):
+                continue
+            start, end = _trimmed(text, quote.start, quote.end)
+            if _word_count(text[start:end]) < MIN_QUOTE_WORDS:
+                continue
+            owner = min(owners, key=lambda a: abs(a.start - start))
+            index = next((i for i, (lo, hi) in enumerate(sentences) if lo <= start < hi), 0)
+            group = (sentences[index][0], max(sentences[index][1], end))
+            added.append(
+                replace(
+                    owner,
+                    statement=text[start:end],
+                    start=start,
+                    end=end,
+                    verb=None,
+                    sentence_start=group[0],
+                    sentence_end=group[1],
+                    sentence_index=index,
+                    speaker_resolution="continuation",
+                    confidence=round(owner.confidence * 0.95, 3),
                 )
-        if attribution.source_id is not None:
-            last = attribution
-        resolved.append(attribution)
-    return resolved
+            )
+    return sorted([*found, *added], key=lambda a: a.start)
 
 
 def _quotes_in(quotes: list[Quote], group: Span) -> list[Quote]:
@@ -272,8 +301,24 @@ def _tagged_by_next(
     return [attribution for attribution in made if attribution is not None]
 
 
-def find_attributions(text: str, registry: Registry | None = None) -> list[Attribution]:
-    """The attributed statements of ``text`` in order (see the module docstring for the rules)."""
+def _link_spans(links: Sequence[LinkSpan | CitationLink] | None) -> list[LinkSpan]:
+    spans: list[LinkSpan] = []
+    for link in links or ():
+        spans.append(link if isinstance(link, tuple) else (link.start, link.end, link.url))
+    return spans
+
+
+def find_attributions(
+    text: str,
+    registry: Registry | None = None,
+    links: Sequence[LinkSpan | CitationLink] | None = None,
+) -> list[Attribution]:
+    """The attributed statements of ``text`` in order (see the module docstring for the rules).
+
+    ``links`` are the citation links of the text, as ``(start, end, url)`` spans of their
+    anchors or as ``links.citation_links`` gives them: a claim whose sentence (or whose
+    speaker's introducing sentence) holds one has that URL as its source.
+    """
     quotes = quote_spans(text)
     paragraphs = paragraph_spans(text)
     found: list[Attribution] = []
@@ -297,9 +342,8 @@ def find_attributions(text: str, registry: Registry | None = None) -> list[Attri
             reported = _reported(text, group, frames)
             if reported is not None:
                 found.append(reported)
-    found = _resolve(found)
-    named = [replace(a, names=proper_names(f"{a.statement}. {a.speaker or ''}")) for a in found]
-    if registry is None:
-        return named
-    sourced = [_with_source(text, attribution, registry) for attribution in named]
-    return _follow_anaphora(sourced, paragraphs)
+    resolved = resolve_claims(text, found, registry, _link_spans(links))
+    found = _chained(text, quotes, [_resolved(a, r) for a, r in zip(found, resolved, strict=True)])
+    if registry is not None:
+        found = [_registered_in_frame(text, attribution, registry) for attribution in found]
+    return [_names(_from_source(attribution), registry) for attribution in found]

@@ -8,18 +8,27 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from archive.citations.lexicon import FINDING_SUBJECTS
 from archive.citations.quotes import Quote
 from archive.citations.sentences import Span
 from archive.citations.tokens import word_set
 
-__all__ = ["Frame", "find_frames", "speaker_after", "speaker_before", "tag_sentence"]
+__all__ = [
+    "DATELINE",
+    "NOT_CLAUSE_START",
+    "Frame",
+    "complementizer",
+    "find_frames",
+    "speaker_after",
+    "speaker_before",
+]
 
 _VERBS = (
     "said|says|say|told|tells|added|adds|stated|states|declared|announced|warned|claimed|claims|"
     "insisted|noted|notes|explained|argued|wrote|writes|reported|reports|confirmed|denied|"
     "acknowledged|admitted|asserted|stressed|emphasi[sz]ed|alleged|quipped|tweeted|vowed|"
     "predicted|estimated|concluded|suggested|recalled|replied|responded|testified|urged|"
-    "cautioned|maintained|contended|commented|observed|revealed"
+    "cautioned|maintained|contended|commented|observed|revealed|found|finds|showed|shows"
 )
 _AUX = (
     r"(?:(?:has|have|had|also|later|previously|earlier|further|then|again|would|long|not|never|"
@@ -29,6 +38,14 @@ _FRAME = re.compile(
     rf"(?<![\w-])(?:(?P<aux>{_AUX})(?P<verb>{_VERBS})"
     r"|(?P<according>[Aa]ccording to)|(?P<saying>saying)"
     r"|(?P<cited>quoted|cited)(?=[^.]{1,80}?\bas saying\b))(?![\w-])"
+)
+# "VIENNA — ", "SEOUL, Aug. 20 (Yonhap) -- ", "MOSCOW (Reuters) - "
+DATELINE = re.compile(
+    r"[A-ZА-ЯЁ][A-ZА-ЯЁ .'’]+(?:,[^—–\n(]{0,30})?(?:\([^)\n]{0,40}\))?\s*(?:—|–|--|-)\s"
+)
+_PARTICIPLE = re.compile(
+    r",\s*(?:speaking|writing|testifying|appearing|talking|responding|answering|replying)\b"
+    r"[^,]*(?:,|$)"
 )
 _PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|be|is|are)\s+$")
 _BY_AFTER = re.compile(r"\s+by\b")
@@ -61,14 +78,17 @@ _JOINERS = re.compile(
     r"as|so|until|unless|by)(?![\w-])"
 )
 _BAD_ENDINGS = word_set("of for to in on at and or but that with by from as the a an")
-_FINITE = word_set("is are was were been be has have had")
+_FINITE = word_set(
+    "is are was were been be has have had would will could should can may might must"
+)
+_FINDING = frozenset({"found", "finds", "showed", "shows"})  # said of documents: "the study found"
 _TAKES_OBJECT = frozenset({"told", "tells", "warned", "urged"})
 # verbs that report speech without "that": "Sasse said the charges are overdue"
 _BARE_CLAUSE_VERBS = word_set(
     "said says told tells added adds warned wrote writes reported reports noted notes stated "
     "claimed claims insisted argued predicted estimated confirmed acknowledged admitted alleged"
 )
-_NOT_CLAUSE_START = word_set(
+NOT_CLAUSE_START = word_set(
     "before after in on at for with to from by about during into over against of"
 )
 _SHORT_LEAD_WORDS = 6  # "Many of the prisons, she said, are ..." : the statement is the sentence
@@ -93,7 +113,7 @@ _SUBJECTS = frozenset(["he", "she", "they", "it", "we", "i", "you", "there"])
 _SOURCE_END = re.compile(r"[,;.](?=\s|$)")
 
 
-def _complementizer(after: str) -> re.Match[str] | None:
+def complementizer(after: str) -> re.Match[str] | None:
     """The "that" opening the reported clause after a verb ("told the RIA agency that")."""
     that = _THAT.search(after, 0, min(len(after), 120))
     if that is None:
@@ -151,7 +171,10 @@ def speaker_before(text: str, lo: int, frame: Frame) -> str | None:
     "In a letter, Zippy Duvall, the president of the Farm Bureau, said" gives "Zippy Duvall,
     the president of the Farm Bureau"; "who ..." clauses are cut.
     """
+    dateline = DATELINE.match(text, lo, frame.start)
+    lo = dateline.end() if dateline else lo
     pre = _OPENERS.sub("", text[lo : frame.start].strip(' \t\n,;:—–-”"»'))
+    pre = _PARTICIPLE.sub("", pre)  # "Halvik, speaking at a news conference, said"
     who = _WHO.match(pre)
     if who:
         pre = who.group("np").strip()
@@ -253,7 +276,7 @@ class Frame:
         after = text[position : group[1]]
         modifiers = _MODIFIERS.match(after)
         skip = modifiers.end() if modifiers else 0
-        that = _complementizer(after)
+        that = complementizer(after)
         if that is not None:
             return position + that.end(), group[1]
         return position + skip, group[1]
@@ -265,18 +288,22 @@ class Frame:
         after = text[self.end : group[1]]
         modifiers = _MODIFIERS.match(after)
         rest = after[modifiers.end() if modifiers else 0 :]
-        that = _complementizer(after)
+        that = complementizer(after)
         first_after = after.split()[0].casefold() if after.split() else ""
         clause_follows = that is not None or (
             len(rest.split()) >= _MIN_CLAUSE_WORDS
             and not rest.lstrip().startswith(",")
-            and first_after not in _NOT_CLAUSE_START  # "reported in a long feature on ..."
+            and first_after not in NOT_CLAUSE_START  # "reported in a long feature on ..."
         )
         if not clause_follows:  # "STATEMENT, SPEAKER said (on Tuesday)(, ...)"
             return self._said_after_statement(text, group)
         speaker = speaker_before(text, group[0], self)
         if speaker is None:
             return None
+        if self.verb in _FINDING and (
+            that is None or speaker.split()[-1].casefold() not in FINDING_SUBJECTS
+        ):
+            return None  # "Police found the car": no claim; "The study found that ...": one
         if that is not None:
             return (self.end + that.end(), group[1]), speaker, "reported"
         if self.verb not in _BARE_CLAUSE_VERBS:
@@ -288,15 +315,15 @@ class Frame:
                 return None
             start = clause.end()
         first_word = text[start : start + 20].split()[:1]
-        if not first_word or first_word[0].casefold() in _NOT_CLAUSE_START:
+        if not first_word or first_word[0].casefold() in NOT_CLAUSE_START:
             return None
         return (start, group[1]), speaker, "reported"
 
     def _said_inverted(self, text: str, group: Span) -> tuple[Span, str, str] | None:
         """``STATEMENT, said X`` (or, with a short lead, ``This system, says X, ... helps``)."""
         lead = text[group[0] : self.start].rstrip()
-        if not lead.endswith(","):
-            return None
+        if not lead.endswith(",") or _WHO.match(_OPENERS.sub("", lead.strip())):
+            return None  # "Montell Figgins, who represents Thomas, said his client ..."
         speaker = speaker_after(text, self, group[1])
         if speaker is None:
             return None
@@ -345,24 +372,3 @@ def find_frames(text: str, group: Span, quotes: list[Quote]) -> list[Frame]:
         else:
             frames.append(Frame(match.start(), match.end(), "cited", match.group("cited")))
     return frames
-
-
-def tag_sentence(text: str, group: Span, quotes: list[Quote]) -> tuple[Frame, str] | None:
-    """A sentence that only names who spoke the quotation before it, and that speaker.
-
-    "“... on the Chinese part?” He Jianxiong, the former director, said at a Nov. 6 event."
-    (the question mark ended the quotation's sentence).
-    """
-    frames = find_frames(text, group, quotes)
-    if not frames or frames[0].kind != "verb":
-        return None
-    frame = frames[0]
-    speaker = speaker_before(text, group[0], frame)
-    lead = text[group[0] : frame.start].strip(" \t\n,")
-    if speaker is None or lead != speaker:
-        return None
-    rest = text[frame.end : group[1]].strip(" \t\n.")
-    first = rest.split()[0].casefold() if rest else ""
-    if _complementizer(rest) is None and (not first or first in _NOT_CLAUSE_START):
-        return frame, speaker
-    return None

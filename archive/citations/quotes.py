@@ -2,7 +2,8 @@
 
 Marks paired: “…”, «…», „…“ (or „…”), and straight "…" paired in order within a paragraph.
 An opening mark with no closing mark in its paragraph quotes to the paragraph's end (the
-convention for a quotation that runs over several paragraphs). Single quotes are ignored:
+convention for a quotation that runs over several paragraphs: ``quotation_chains`` joins such
+a quotation to the one opening the next paragraph). Single quotes are ignored:
 they cannot be told apart from apostrophes.
 """
 
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 
 from archive.citations.sentences import Span, paragraph_spans
 
-__all__ = ["Quote", "group_sentences", "quote_spans"]
+__all__ = ["Quote", "group_sentences", "quotation_chains", "quote_spans"]
 
 _PAIRS = {"“": "”", "«": "»", "„": "“”"}
 
@@ -86,3 +87,30 @@ def group_sentences(sentences: list[Span], quotes: list[Quote]) -> list[Span]:
         else:
             groups.append((start, end))
     return groups
+
+
+def quotation_chains(text: str, quotes: list[Quote]) -> list[list[Quote]]:
+    """Quotations running over several paragraphs: each unclosed at its paragraph's end and
+    followed by one opening the next paragraph (two quotations or more per chain)."""
+    paragraphs = paragraph_spans(text)
+    starts = {start for start, _end in paragraphs}
+    ends = {end for _start, end in paragraphs}
+    chains: list[list[Quote]] = []
+    current: list[Quote] = []
+    for quote in quotes:
+        previous = current[-1] if current else None
+        if (
+            previous is not None
+            and not previous.closed
+            and previous.mark_end in ends
+            and quote.mark_start in starts
+            and not text[previous.mark_end : quote.mark_start].strip()
+        ):
+            current.append(quote)
+            continue
+        if len(current) > 1:
+            chains.append(current)
+        current = [quote]
+    if len(current) > 1:
+        chains.append(current)
+    return chains
