@@ -49,7 +49,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from archive.citations.attributions import find_attributions
-from archive.citations.links import classify_links
+from archive.citations.links import citation_links, classify_links
 from archive.citations.matching import match_claim
 from archive.citations.registry import Registry, load_registry
 from archive.text.extraction import Extraction, extract
@@ -242,10 +242,19 @@ def eval_registry() -> Registry:
 
 
 def predict(article: Article, registry: Registry) -> list[Prediction]:
-    """``find_attributions`` on the article's text, as predictions."""
+    """``find_attributions`` on the article's text and its citation links (as the citations
+    spider calls it), as predictions: a linked source is named by its URL."""
+    links = citation_links(article.extraction, article.url, registry)
+    found = find_attributions(article.text, registry, links=links)
     return [
-        Prediction(a.start, a.end, a.speaker, a.source_name, a.source_id)
-        for a in find_attributions(article.text, registry)
+        Prediction(
+            a.start,
+            a.end,
+            a.speaker,
+            a.source.url if a.source is not None and a.source.url else a.source_name,
+            a.source_id,
+        )
+        for a in found
     ]
 
 

@@ -231,12 +231,18 @@ class _Reader:
         group = (dateline.end(), group[1]) if dateline else group
         here = self.in_span(group)
         outlets = named_outlets(self.text, group, self._not_people(here), self.registry, statement)
-        cited = sentence_link(self.links, group)
+        cited, evidence = _frame_and_inner_links(self.links, group, statement)
         ref: SourceRef | None = None
         itself = self.refs.get(id(entity)) if entity is not None else None
         fresh = self.cues.get(id(entity)) if entity is not None else None
         if fresh is not None and fresh.sentence < index:
             fresh = None
+        institutional = entity is None or entity.kind not in _PEOPLE
+        if cited is None and evidence is not None and institutional:
+            # a link inside an unattributed or institutional statement backs that statement
+            # alone; inside a person's words it is the writer's evidence, not the speaker's
+            # source, and it is never carried to the speaker's later statements
+            return self._link_ref(evidence, index, None)
         if cited is not None:
             ref = self._link_ref(cited, index, outlets[0][2] if outlets else None)
         elif itself is not None and itself.sentence >= index:
@@ -271,6 +277,26 @@ class _Reader:
             itself = SourceRef("outlet", entity.name, None, entity.source_id, entity.first)
             self.refs[id(entity)] = itself
         return itself
+
+
+_PEOPLE = frozenset({"person", "name", "pronoun"})
+
+
+def _frame_and_inner_links(
+    links: Sequence[LinkSpan], group: Span, statement: Span
+) -> tuple[LinkSpan | None, LinkSpan | None]:
+    """(the first link of GROUP outside the statement: on the speaker, the verb or the outlet
+    that frames it; the first link inside the statement itself)."""
+    frame = inner = None
+    for link in links:
+        if not (group[0] <= link[0] and link[1] <= group[1]):
+            continue
+        inside = statement[0] <= link[0] and link[1] <= statement[1]
+        if inside and inner is None:
+            inner = link
+        elif not inside and frame is None:
+            frame = link
+    return frame, inner
 
 
 def _learn_person(text: str, claim: Claimed, entity: Entity) -> None:
