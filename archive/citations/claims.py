@@ -48,7 +48,11 @@ def match_claims(engine: Engine, crawl_id: str, article_url: str) -> list[dict[s
                 continue
             source = rows[-1]
             found = match_claim(
-                claim["statement"], source["text"], source["language"], article_language
+                claim["statement"],
+                source["text"],
+                source["language"],
+                article_language,
+                speaker=claim["speaker"],
             )
             values = {
                 "status": "matched" if found.status == "found" else found.status,

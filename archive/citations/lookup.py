@@ -78,6 +78,10 @@ def citation_graph(
         {k: v for k, v in row.items() if k not in ("id", "crawl_id")}
         for row in citations.link_decisions(crawl)
     ]
+    graph["discovery"] = [
+        {k: v for k, v in row.items() if k not in ("id", "crawl_id")}
+        for row in citations.listings(crawl)
+    ]
     graph["claims"] = [
         {k: v for k, v in claim.items() if k not in ("crawl_id",)}
         for claim in citations.claims(crawl)

@@ -6,7 +6,7 @@ from sqlalchemy import Column, Float, Index, Integer, String, Table, Text
 
 from archive.index.schema import metadata
 
-__all__ = ["citation_edges", "claims", "link_decisions"]
+__all__ = ["citation_edges", "claims", "discovery_listings", "link_decisions"]
 
 citation_edges = Table(
     "citation_edges",
@@ -37,7 +37,13 @@ claims = Table(
     Column("speaker", Text),
     Column("source_name", Text),
     Column("source_id", String(64)),
-    Column("cited_url", Text),  # the link in the claim's sentence, if any
+    Column("cited_url", Text),  # the link the claim's source is (its own, or carried)
+    Column("kind", String(16)),  # quote | reported | according_to | link
+    Column("source_kind", String(16)),  # link | outlet | document
+    Column("resolution", Text),  # link | named | carried from sentence N
+    Column("carried_from", Integer),  # that N
+    Column("speaker_resolution", String(16)),  # explicit|pronoun|surname|description|continuation
+    Column("confidence", Float),  # of speaker and source together, 0..1
     Column("start", Integer),  # offsets in the article's extracted text
     Column("end", Integer),
     Column("status", String(24), nullable=False),  # pending|matched|not_found|needs_translation
@@ -64,3 +70,16 @@ link_decisions = Table(
     Column("reason", Text, nullable=False),  # "kind: signal" of archive.citations.links
 )
 Index("ix_link_decisions_crawl", link_decisions.c.crawl_id)
+
+discovery_listings = Table(
+    "discovery_listings",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("crawl_id", String(64), nullable=False),
+    Column("source_id", String(64), nullable=False),  # the registry source looked for
+    Column("url", Text, nullable=False),  # feed, sitemap or robots.txt
+    Column("origin", String(16), nullable=False),  # registry | robots | index (a child sitemap)
+    Column("failure", Text),  # null when it listed candidates
+    Column("candidates", Integer, nullable=False),
+)
+Index("ix_discovery_listings_crawl", discovery_listings.c.crawl_id)

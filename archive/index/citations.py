@@ -7,7 +7,12 @@ from typing import Any
 from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.engine import RowMapping
 
-from archive.index.citation_tables import citation_edges, claims, link_decisions
+from archive.index.citation_tables import (
+    citation_edges,
+    claims,
+    discovery_listings,
+    link_decisions,
+)
 from archive.timestamps import utcnow, warc_date
 
 __all__ = ["CitationIndex"]
@@ -58,6 +63,31 @@ class CitationIndex:
         rows = [{**base, **d, "followed": int(d["followed"])} for d in decisions]
         with self.engine.begin() as conn:
             conn.execute(insert(link_decisions), rows)
+
+    def add_listing(
+        self, source_id: str, url: str, origin: str, failure: str | None, candidates: int
+    ) -> None:
+        """One discovery endpoint fetched for SOURCE_ID, and what it gave."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                insert(discovery_listings).values(
+                    crawl_id=self.crawl_id,
+                    source_id=source_id,
+                    url=url,
+                    origin=origin,
+                    failure=failure,
+                    candidates=candidates,
+                )
+            )
+
+    def listings(self, crawl_id: str) -> list[dict[str, Any]]:
+        query = (
+            select(discovery_listings)
+            .where(discovery_listings.c.crawl_id == crawl_id)
+            .order_by(discovery_listings.c.id)
+        )
+        with self.engine.connect() as conn:
+            return [dict(row) for row in conn.execute(query).mappings()]
 
     def link_decisions(self, crawl_id: str) -> list[dict[str, Any]]:
         query = (

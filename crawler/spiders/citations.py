@@ -23,7 +23,7 @@ import asyncio
 import multiprocessing
 from collections.abc import AsyncIterator
 from concurrent.futures import ProcessPoolExecutor
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from scrapy import Request, Spider, signals
@@ -32,24 +32,18 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from archive.citations.attributions import Attribution, find_attributions
-from archive.citations.discovery import rank_candidates
-from archive.citations.feeds import parse_feed
 from archive.citations.links import CitationLink, LinkDecision, classify_links
 from archive.citations.registry import Registry, load_registry
 from archive.index.citations import CitationIndex
 from archive.index.database import open_engine
 from archive.text.extraction import Extraction, extract
 from crawler.settings_config import config_from_settings
+from crawler.spiders.named_sources import NamedSourceDiscovery, Wanted
 
 __all__ = ["CitationsSpider"]
 
-WINDOW = timedelta(days=3)
-MAX_CANDIDATES = 2
-MIN_CONFIDENCE = 0.2
-MAX_CHILD_SITEMAPS = 3
 
-
-class CitationsSpider(Spider):
+class CitationsSpider(NamedSourceDiscovery, Spider):
     name = "citations"
 
     def __init__(
@@ -146,12 +140,13 @@ class CitationsSpider(Spider):
         if role != "article":
             return
         published = _published(extraction)
-        found_all = find_attributions(extraction.text, self.registry)
-        claimed = set()
+        found_all = find_attributions(extraction.text, self.registry, links=links)
+        claimed: set[str] = set()
         for found in found_all:
-            cited = _link_in_sentence(found, links)
-            claimed.add(cited)
-            store.add_claim(response.url, _claim_values(found, cited))
+            values = _claim_values(found)
+            if values["cited_url"]:
+                claimed.add(values["cited_url"])
+            store.add_claim(response.url, values)
         for link in links:  # a linked sentence with no attribution verb is a claim too
             if link.url not in claimed and link.sentence:
                 claimed.add(link.url)
@@ -161,33 +156,20 @@ class CitationsSpider(Spider):
                         "statement": link.sentence,
                         "source_name": link.anchor,
                         "cited_url": link.url,
+                        "kind": "link",
+                        "source_kind": "link",
+                        "resolution": "link",
                         "start": link.sentence_start,
                         "end": link.sentence_end,
                     },
                 )
-        wanted: dict[str, list[tuple[Attribution, str]]] = {}
+        wanted: dict[str, Wanted] = {}
         for found in found_all:
-            if found.source_id and _link_in_sentence(found, links) is None:
+            if found.source_id and (found.source is None or found.source.kind != "link"):
                 sentence = extraction.text[found.sentence_start : found.sentence_end]
                 wanted.setdefault(found.source_id, []).append((found, sentence))
-        for source_id, statements in wanted.items():
-            source = self.registry.get(source_id)
-            if source is None:
-                continue
-            for listing in (*source.feeds, *source.sitemaps):
-                yield Request(
-                    listing.url,
-                    callback=self.parse_listing,
-                    errback=self.failed,
-                    dont_filter=True,
-                    meta=self._meta(
-                        response,
-                        prov_hops=response.meta.get("prov_hops", "") + "N",
-                        prov_role="discovery",
-                        prov_statements=statements,
-                        prov_published=published,
-                    ),
-                )
+        for request in self.discover(response, wanted, published, extraction.language):
+            yield request
 
     def _decide(
         self, store: CitationIndex, page_url: str, decisions: list[LinkDecision], record: bool
@@ -216,60 +198,6 @@ class CitationsSpider(Spider):
             store.add_link_decisions(page_url, rows)
         return kept
 
-    async def parse_listing(self, response: Response) -> AsyncIterator[Request]:
-        """A publisher's feed or sitemap: rank its entries against each attributed statement."""
-        published: datetime = response.meta["prov_published"]
-        try:
-            listing = parse_feed(response.body, response.url)
-        except ValueError as exc:  # XMLError, UnsafeXMLError: recorded, the crawl goes on
-            self.logger.warning("unusable listing %s: %s", response.url, exc)
-            return
-        start, end = published - WINDOW, published + WINDOW
-        children = [
-            c for c in listing.sitemaps if c.published is None or start <= c.published <= end
-        ]
-        for child in children[:MAX_CHILD_SITEMAPS]:  # a sitemap index: the months around the date
-            yield (
-                response.request.replace(url=child.url) if response.request else Request(child.url)
-            )
-        candidates = listing.candidates
-        store = self._index()
-        chosen: set[str] = set()
-        for found, sentence in response.meta["prov_statements"]:
-            ranked = rank_candidates(
-                found.statement,
-                list(found.names),
-                candidates,
-                window=(published - WINDOW, published + WINDOW),
-            )
-            for best in [r for r in ranked if r.score >= MIN_CONFIDENCE][:MAX_CANDIDATES]:
-                store.add_edge(
-                    self.article_url,
-                    best.candidate.url,
-                    "name",
-                    1,
-                    found.source_name,
-                    sentence,
-                    source_id=found.source_id,
-                    source_name=found.source_name,
-                    confidence=best.score,
-                    reason=best.reason,
-                )
-                if best.candidate.url in chosen:
-                    continue
-                chosen.add(best.candidate.url)
-                yield Request(
-                    best.candidate.url,
-                    callback=self.parse_page,
-                    errback=self.failed,
-                    meta=self._meta(
-                        response,
-                        prov_depth=1,
-                        prov_role="source",
-                        prov_via=self.article_url,
-                    ),
-                )
-
     def failed(self, failure: Failure) -> None:
         """Fetch failures are in the index already (the download handler recorded them)."""
         self.logger.info("fetch failed: %s", " ".join(failure.getErrorMessage().split()))
@@ -283,21 +211,22 @@ def _published(extraction: Extraction) -> datetime:
         return datetime.now(UTC)
 
 
-def _link_in_sentence(found: Attribution, links: list[CitationLink]) -> str | None:
-    """The citation link inside the attribution's sentence, if there is one."""
-    for link in links:
-        if found.sentence_start <= link.start and link.end <= found.sentence_end:
-            return link.url
-    return None
-
-
-def _claim_values(found: Attribution, cited: str | None) -> dict[str, Any]:
+def _claim_values(found: Attribution) -> dict[str, Any]:
+    """The claims row of an attribution: its source (a cited URL, a named outlet or document,
+    or one carried from an earlier sentence), speaker, how both were resolved and how sure."""
+    ref = found.source
     return {
         "statement": found.statement,
         "speaker": found.speaker,
-        "source_name": found.source_name,
+        "source_name": (ref.name if ref is not None and ref.name else None) or found.source_name,
         "source_id": found.source_id,
-        "cited_url": cited,
+        "cited_url": ref.url if ref is not None else None,
+        "kind": found.kind,
+        "source_kind": ref.kind if ref is not None else None,
+        "resolution": found.resolution,
+        "carried_from": found.carried_from,
+        "speaker_resolution": found.speaker_resolution,
+        "confidence": found.confidence,
         "start": found.start,
         "end": found.end,
     }
