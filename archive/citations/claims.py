@@ -1,7 +1,9 @@
 """After a citation crawl: link each claim to the best passage in a captured source's text.
 
-A claim whose sentence holds a link is matched against that link's capture; a claim attributed
-by name to a registered publisher against the candidates discovered for it. The best result
+A claim whose source is a link (in its sentence, or carried from the sentence that introduced
+its speaker) is matched against that link's capture, redirects followed to the page they land
+on; a claim attributed by name to a registered publisher against the candidates discovered for
+it. The best result
 wins (a match over a "needs translation" flag over "not found"); no source text at all is
 "no_source" (the source was not captured, or had no text).
 """
@@ -9,17 +11,38 @@ wins (a match over a "needs translation" flag over "not found"); no source text 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urljoin
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import RowMapping
 
 from archive.citations.matching import match_claim
+from archive.index.captures import CaptureIndex
 from archive.index.citations import CitationIndex
 from archive.index.texts import TextIndex
 
-__all__ = ["match_claims"]
+__all__ = ["MAX_REDIRECTS", "landing_url", "match_claims"]
 
 _RANK = {"matched": 3, "needs_translation": 2, "not_found": 1}
+MAX_REDIRECTS = 5
+
+
+def landing_url(captures: CaptureIndex, url: str) -> str:
+    """Where URL's newest capture led: its redirect target, followed up to MAX_REDIRECTS."""
+    seen = {url}
+    for _ in range(MAX_REDIRECTS):
+        found = captures.lookup(url)
+        last = found[-1] if found else None
+        if last is None or last.status is None or not 300 <= last.status < 400:
+            return url
+        if not last.location:
+            return url
+        target = urljoin(url, last.location)
+        if target in seen:
+            return url
+        seen.add(target)
+        url = target
+    return url
 
 
 def _candidate_urls(claim: RowMapping, edges: list[RowMapping]) -> list[str]:
@@ -36,13 +59,15 @@ def match_claims(engine: Engine, crawl_id: str, article_url: str) -> list[dict[s
     """Match every claim of CRAWL_ID; returns the values stored for each."""
     citations = CitationIndex(engine, crawl_id)
     texts = TextIndex(engine)
+    captures = CaptureIndex(engine)
     edges = citations.edges(crawl_id)
     article = texts.texts_of(article_url)
     article_language = article[-1]["language"] if article else None
     results = []
     for claim in citations.claims(crawl_id):
         best: dict[str, Any] = {"status": "no_source"}
-        for url in dict.fromkeys(_candidate_urls(claim, edges)):
+        for cited in dict.fromkeys(_candidate_urls(claim, edges)):
+            url = landing_url(captures, cited)
             rows = texts.texts_of(url)
             if not rows or not rows[-1]["text"]:
                 continue

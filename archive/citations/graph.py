@@ -77,8 +77,11 @@ class Claim:
     speaker: str | None = None
     source_id: str | None = None  # registry id of the source named in the attribution
     source_name: str | None = None
-    link_url: str | None = None  # the cited URL, for a claim made around a link
+    link_url: str | None = None  # the cited URL (in the claim's sentence, or carried)
     matches: list[ClaimMatch] = field(default_factory=list)
+    resolution: str | None = None  # link | named | carried from sentence N
+    speaker_resolution: str | None = None  # explicit | pronoun | surname | description ...
+    confidence: float | None = None
 
     @property
     def status(self) -> str:

@@ -89,6 +89,9 @@ def _claim(data: Mapping[str, Any]) -> Claim:
         source_name=data.get("source_name"),
         link_url=cited,
         matches=matches,
+        resolution=data.get("resolution"),
+        speaker_resolution=data.get("speaker_resolution"),
+        confidence=data.get("confidence"),
     )
 
 

@@ -217,6 +217,9 @@ def _merge(decisions: list[LinkDecision], text: str) -> list[LinkDecision]:
     return merged
 
 
+_SHAPE_ONLY = ("person-topic", "taxonomy")
+
+
 def classify_links(
     extraction: Extraction, article_url: str, registry: Registry | None = None
 ) -> list[LinkDecision]:
@@ -238,8 +241,9 @@ def classify_links(
         reason = url_reason(href.strip(), article_urls, anchor)
         if reason is None and BOILERPLATE_ANCHOR.match(anchor):
             reason = f"anchor: boilerplate anchor {anchor[:40]!r}"
-        call = promo_call(text[sentence[0] : sentence[1]]) if span and reason is None else None
-        if call:
+        call = promo_call(text[sentence[0] : sentence[1]]) if span else None
+        if call and (reason is None or reason.startswith(_SHAPE_ONLY)):
+            # the sentence's call says what the link is better than its URL's shape does
             reason = f"promo: {call!r} call in its sentence"
         if reason is None and on_site and _related(span, paragraphs):
             reason = "related: same-site anchor fills its paragraph"

@@ -142,6 +142,15 @@ def _claim_nodes(claim: Claim, index: int, article: str | None) -> list[Node]:
         node["prov:wasAttributedTo"] = {"@type": "prov:Agent", "pa:name": claim.speaker}
     if claim.source_id:
         node["pa:namedSource"] = claim.source_id
+    if claim.link_url:
+        node["pa:citedResource"] = _ref(claim.link_url)
+    for key, value in (
+        ("pa:sourceResolution", claim.resolution),
+        ("pa:speakerResolution", claim.speaker_resolution),
+        ("pa:confidence", claim.confidence),
+    ):
+        if value is not None:
+            node[key] = value
     nodes = [node]
     quoted: list[dict[str, str]] = []
     for match in claim.matches:

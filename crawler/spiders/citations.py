@@ -143,7 +143,7 @@ class CitationsSpider(NamedSourceDiscovery, Spider):
         found_all = find_attributions(extraction.text, self.registry, links=links)
         claimed: set[str] = set()
         for found in found_all:
-            values = _claim_values(found)
+            values = _claim_values(found, self.registry)
             if values["cited_url"]:
                 claimed.add(values["cited_url"])
             store.add_claim(response.url, values)
@@ -165,9 +165,10 @@ class CitationsSpider(NamedSourceDiscovery, Spider):
                 )
         wanted: dict[str, Wanted] = {}
         for found in found_all:
-            if found.source_id and (found.source is None or found.source.kind != "link"):
+            source_id = _source_id(found, self.registry)
+            if source_id and (found.source is None or found.source.kind != "link"):
                 sentence = extraction.text[found.sentence_start : found.sentence_end]
-                wanted.setdefault(found.source_id, []).append((found, sentence))
+                wanted.setdefault(source_id, []).append((found, sentence))
         for request in self.discover(response, wanted, published, extraction.language):
             yield request
 
@@ -211,7 +212,18 @@ def _published(extraction: Extraction) -> datetime:
         return datetime.now(UTC)
 
 
-def _claim_values(found: Attribution) -> dict[str, Any]:
+def _source_id(found: Attribution, registry: Registry) -> str | None:
+    """The registered publisher of the claim's source, named in its sentence or carried."""
+    ref = found.source
+    if found.source_id or ref is None or ref.kind == "link":
+        return found.source_id
+    if ref.source_id:
+        return ref.source_id
+    named = registry.find_names(ref.name) if ref.name else []  # "the X news agency"
+    return named[0].source_id if named else None
+
+
+def _claim_values(found: Attribution, registry: Registry) -> dict[str, Any]:
     """The claims row of an attribution: its source (a cited URL, a named outlet or document,
     or one carried from an earlier sentence), speaker, how both were resolved and how sure."""
     ref = found.source
@@ -219,7 +231,7 @@ def _claim_values(found: Attribution) -> dict[str, Any]:
         "statement": found.statement,
         "speaker": found.speaker,
         "source_name": (ref.name if ref is not None and ref.name else None) or found.source_name,
-        "source_id": found.source_id,
+        "source_id": _source_id(found, registry),
         "cited_url": ref.url if ref is not None else None,
         "kind": found.kind,
         "source_kind": ref.kind if ref is not None else None,
