@@ -48,7 +48,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from archive.citations.attributions import find_attributions
+from archive.citations.article_claims import find_claims
 from archive.citations.links import citation_links, classify_links
 from archive.citations.matching import match_claim
 from archive.citations.registry import Registry, load_registry
@@ -242,10 +242,10 @@ def eval_registry() -> Registry:
 
 
 def predict(article: Article, registry: Registry) -> list[Prediction]:
-    """``find_attributions`` on the article's text and its citation links (as the citations
+    """``find_claims`` on the article's text and its citation links (as the citations
     spider calls it), as predictions: a linked source is named by its URL."""
     links = citation_links(article.extraction, article.url, registry)
-    found = find_attributions(article.text, registry, links=links)
+    found = find_claims(article.text, links, registry)
     return [
         Prediction(
             a.start,

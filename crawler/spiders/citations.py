@@ -31,7 +31,8 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from archive.citations.attributions import Attribution, find_attributions
+from archive.citations.article_claims import find_claims
+from archive.citations.attributions import Attribution
 from archive.citations.links import CitationLink, LinkDecision, classify_links
 from archive.citations.registry import Registry, load_registry
 from archive.index.citations import CitationIndex
@@ -140,29 +141,9 @@ class CitationsSpider(NamedSourceDiscovery, Spider):
         if role != "article":
             return
         published = _published(extraction)
-        found_all = find_attributions(extraction.text, self.registry, links=links)
-        claimed: set[str] = set()
+        found_all = find_claims(extraction.text, links, self.registry)
         for found in found_all:
-            values = _claim_values(found, self.registry)
-            if values["cited_url"]:
-                claimed.add(values["cited_url"])
-            store.add_claim(response.url, values)
-        for link in links:  # a linked sentence with no attribution verb is a claim too
-            if link.url not in claimed and link.sentence:
-                claimed.add(link.url)
-                store.add_claim(
-                    response.url,
-                    {
-                        "statement": link.sentence,
-                        "source_name": link.anchor,
-                        "cited_url": link.url,
-                        "kind": "link",
-                        "source_kind": "link",
-                        "resolution": "link",
-                        "start": link.sentence_start,
-                        "end": link.sentence_end,
-                    },
-                )
+            store.add_claim(response.url, _claim_values(found, self.registry))
         wanted: dict[str, Wanted] = {}
         for found in found_all:
             source_id = _source_id(found, self.registry)

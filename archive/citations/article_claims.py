@@ -1,0 +1,74 @@
+"""Every checkable claim of an article: its attributed statements and its linked sentences.
+
+An attribution ("Kell said ...", "according to a report ...") is a claim with a speaker and,
+when one is cited or carried, a source. A sentence that holds a citation link but no
+attribution ("GateHouse reportedly laid off more than 60 employees", with a link on "laid
+off") is a claim too: the link is its source (``kind="link"``). This is what the citations
+spider records and what the evaluation set scores.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from archive.citations.attributions import Attribution, find_attributions
+from archive.citations.links import CitationLink
+from archive.citations.outlets import SourceRef
+from archive.citations.registry import Registry
+from archive.citations.sentences import sentence_spans
+
+__all__ = ["EVIDENTIAL", "find_claims"]
+
+# words that present a sentence as reported or measured by someone else (a closed class:
+# hedges, reporting verbs of documents, and the nouns of evidence)
+EVIDENTIAL = re.compile(
+    r"\b(?:reportedly|allegedly|apparently|according|estimat\w*|project(?:s|ed|ions?)|"
+    r"found|finds|show(?:s|ed|n)?|suggest(?:s|ed)?|conclud\w*|indicat\w*|"
+    r"data|figures|survey\w*|stud(?:y|ies)|report(?:s|ed)?|analys[ie]s|records?|poll\w*|"
+    r"announc\w*|confirm\w*|disclos\w*|filings?|documents?)\b",
+    re.IGNORECASE,
+)
+
+
+def find_claims(
+    text: str, links: Sequence[CitationLink], registry: Registry | None = None
+) -> list[Attribution]:
+    """Attributions read with LINKS, then each linked sentence no attribution covers, in
+    document order."""
+    found = find_attributions(text, registry, links=links)
+    covered = [(a.sentence_start, a.sentence_end) for a in found]
+    cited = {a.source.url for a in found if a.source is not None and a.source.url}
+    starts = [start for start, _ in sentence_spans(text)]
+    for link in links:
+        if not link.sentence or link.url in cited or link.start < 0:
+            continue
+        if not EVIDENTIAL.search(link.sentence):
+            continue
+        span = (link.sentence_start, link.sentence_end)
+        if any(start <= span[0] < end or span[0] <= start < span[1] for start, end in covered):
+            continue
+        cited.add(link.url)
+        covered.append(span)
+        index = sum(1 for start in starts if start <= span[0]) - 1
+        found.append(
+            Attribution(
+                statement=link.sentence,
+                start=span[0],
+                end=span[1],
+                kind="link",
+                speaker=None,
+                speaker_text=None,
+                verb=None,
+                sentence_start=span[0],
+                sentence_end=span[1],
+                source_id=link.source_id,
+                source_name=link.anchor,
+                sentence_index=max(0, index),
+                source=SourceRef("link", link.anchor, link.url, link.source_id, max(0, index)),
+                resolution="link",
+                speaker_resolution="none",
+                confidence=0.7,  # a link in a sentence, not an attribution: weaker evidence
+            )
+        )
+    return sorted(found, key=lambda a: a.start)
