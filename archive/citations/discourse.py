@@ -30,6 +30,7 @@ from archive.citations.mentions import Mention, find_mentions
 from archive.citations.outlets import (
     LinkSpan,
     SourceRef,
+    frame_and_inner_links,
     is_occasion,
     named_outlets,
     sentence_link,
@@ -231,7 +232,10 @@ class _Reader:
         group = (dateline.end(), group[1]) if dateline else group
         here = self.in_span(group)
         outlets = named_outlets(self.text, group, self._not_people(here), self.registry, statement)
-        cited, evidence = _frame_and_inner_links(self.links, group, statement)
+        person = entity is not None and entity.kind == "person"
+        cited, evidence = frame_and_inner_links(
+            self.text, self.links, group, statement, claim.speaker_text if person else None
+        )
         ref: SourceRef | None = None
         itself = self.refs.get(id(entity)) if entity is not None else None
         fresh = self.cues.get(id(entity)) if entity is not None else None
@@ -280,23 +284,6 @@ class _Reader:
 
 
 _PEOPLE = frozenset({"person", "name", "pronoun"})
-
-
-def _frame_and_inner_links(
-    links: Sequence[LinkSpan], group: Span, statement: Span
-) -> tuple[LinkSpan | None, LinkSpan | None]:
-    """(the first link of GROUP outside the statement: on the speaker, the verb or the outlet
-    that frames it; the first link inside the statement itself)."""
-    frame = inner = None
-    for link in links:
-        if not (group[0] <= link[0] and link[1] <= group[1]):
-            continue
-        inside = statement[0] <= link[0] and link[1] <= statement[1]
-        if inside and inner is None:
-            inner = link
-        elif not inside and frame is None:
-            frame = link
-    return frame, inner
 
 
 def _learn_person(text: str, claim: Claimed, entity: Entity) -> None:

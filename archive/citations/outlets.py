@@ -17,13 +17,21 @@ conference"): the statement then has no source, and none is carried past it.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from archive.citations.mentions import Mention
 from archive.citations.registry import Registry
 from archive.citations.sentences import Span
 
-__all__ = ["LinkSpan", "SourceRef", "is_occasion", "named_outlets", "sentence_link"]
+__all__ = [
+    "LinkSpan",
+    "SourceRef",
+    "frame_and_inner_links",
+    "is_occasion",
+    "named_outlets",
+    "sentence_link",
+]
 
 LinkSpan = tuple[int, int, str]  # (start, end, url) of a link's anchor in the text
 
@@ -74,6 +82,34 @@ def sentence_link(links: list[LinkSpan], span: Span) -> LinkSpan | None:
         if span[0] <= link[0] and link[1] <= span[1]:
             return link
     return None
+
+
+def frame_and_inner_links(
+    text: str,
+    links: Sequence[LinkSpan],
+    group: Span,
+    statement: Span,
+    speaker: str | None,
+) -> tuple[LinkSpan | None, LinkSpan | None]:
+    """(the first link of GROUP outside the statement: on the verb, the outlet or the document
+    that frames it; the first link inside the statement itself). A link on the name of a
+    SPEAKER who is a person ("James Hansen" linked to a profile) is about that person, not the
+    statement's source, and counts as neither; an organisation's linked name ("according to
+    the Federal Aviation Administration") stays its statement's source."""
+    frame = inner = None
+    named = speaker.casefold() if speaker else ""
+    for link in links:
+        if not (group[0] <= link[0] and link[1] <= group[1]):
+            continue
+        inside = statement[0] <= link[0] and link[1] <= statement[1]
+        anchor = text[link[0] : link[1]].strip()
+        if not inside and anchor[:1].isupper() and anchor.casefold() in named:
+            continue
+        if inside and inner is None:
+            inner = link
+        elif not inside and frame is None:
+            frame = link
+    return frame, inner
 
 
 def is_occasion(text: str, start: int, end: int) -> bool:
