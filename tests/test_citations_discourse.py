@@ -285,3 +285,31 @@ def test_wrote_in_owned_outlet_they_and_a_registered_document() -> None:
         "isw",
     )
     assert study.source_id == "isw"
+
+
+PRESS = """Officials in Tarnow said the new bridge would open in May.
+“The crossing will halve journey times for thousands of commuters,” the city engineer Ada Brisk said in a statement.
+Brisk, who has worked on the project since 2019, took over the works from a private contractor last year.
+“The steel arrived late, but we have made up the time,” the deputy mayor Tom Ferris said in the statement.
+Ferris told reporters that the toll would be dropped after ten years.
+"""
+
+
+def _linked(text: str, anchor: str, url: str) -> tuple[int, int, str]:
+    start = text.index(anchor)
+    return (start, start + len(anchor), url)
+
+
+def test_the_statement_recalls_the_linked_statement_and_a_name_link_is_no_source() -> None:
+    release = "https://tarnow.example/press/2026/bridge-opening"
+    profile = "https://tarnow.example/people/ada-brisk"
+    links = [_linked(PRESS, "said in a statement", release), _linked(PRESS, "Brisk", profile)]
+    found = find_attributions(PRESS, links=links)
+    first = claim(found, "The crossing will halve")
+    assert first.source is not None and first.source.url == release
+    recalled = claim(found, "The steel arrived late")
+    assert recalled.source is not None and recalled.source.url == release
+    assert recalled.speaker is not None and recalled.speaker.endswith("Tom Ferris")
+    toll = claim(found, "the toll would be dropped")
+    assert toll.source is None or toll.source.url != profile
+    assert all(a.source is None or a.source.url != profile for a in found)

@@ -56,6 +56,10 @@ _PUBLISHED_BEFORE = re.compile(
     r"issued|produced|presented|put\s+out|commissioned|unveiled|submitted|filed)\s+$"
 )
 _IN_DOCUMENT = re.compile(r"\b(?:[Ii]n|[Aa]ccording\s+to|[Cc]iting|[Cc]ited)\s+$")
+# a document or occasion named with an indefinite article, and recalled with a definite one
+_KINDS = r"(statement|release|report|letter|post|interview|announcement|briefing|study|memo)"
+_LINKED_DOCUMENT = re.compile(rf"\b(?:an?|her|his|its|their)\s+(?:\w+\s+)?{_KINDS}\b", re.I)
+_RECALLED = re.compile(rf"\b(?:the|that|this|same)\s+(?:\w+\s+)?{_KINDS}\b", re.I)
 _SELF = re.compile(r"(?:that\s+)?(he|she|He|She)\s+(?!said|says)[a-z]")
 _SPEAKER_KIND = {
     **dict.fromkeys(PERSON_NOUNS, "person"),
@@ -96,6 +100,7 @@ class _Reader:
         self.tracker = Tracker(text, learned)
         self.cues: dict[int, SourceRef | None] = {}  # id(entity) -> source it carries
         self.refs: dict[int, SourceRef] = {}  # id(entity) -> the entity as a source
+        self.linked_documents: dict[str, SourceRef] = {}  # "statement" -> its link
 
     def in_span(self, span: Span) -> list[Mention]:
         return [m for m in self.mentions if span[0] <= m.start < span[1]]
@@ -247,8 +252,16 @@ class _Reader:
             # alone; inside a person's words it is the writer's evidence, not the speaker's
             # source, and it is never carried to the speaker's later statements
             return self._link_ref(evidence, index, None)
+        frame_text = self.text[group[0] : claim.start] + " " + self.text[claim.end : group[1]]
         if cited is not None:
             ref = self._link_ref(cited, index, outlets[0][2] if outlets else None)
+            noun = _LINKED_DOCUMENT.search(self.text, cited[0], cited[1])
+            if noun:  # "said in a statement" with the link: a document the text may recall
+                self.linked_documents[noun.group(1).casefold()] = ref
+        elif (recalled := _RECALLED.search(frame_text)) and (
+            recalled.group(1).casefold() in self.linked_documents
+        ):
+            ref = self.linked_documents[recalled.group(1).casefold()]  # "in the statement"
         elif itself is not None and itself.sentence >= index:
             ref = itself  # "according to a report by ...": the report
         elif fresh is not None:
@@ -271,8 +284,7 @@ class _Reader:
         if ref is not None:
             self.cues[id(entity)] = ref
             return ref
-        frame = self.text[group[0] : claim.start] + " " + self.text[claim.end : group[1]]
-        if is_occasion(frame, 0, len(frame)):
+        if is_occasion(frame_text, 0, len(frame_text)):
             self.cues[id(entity)] = None
             return None
         if id(entity) in self.cues:
