@@ -292,7 +292,7 @@ PRESS = """Officials in Tarnow said the new bridge would open in May.
 Brisk, who has worked on the project since 2019, took over the works from a private contractor last year.
 “The steel arrived late, but we have made up the time,” the deputy mayor Tom Ferris said in the statement.
 Ferris told reporters that the toll would be dropped after ten years.
-"""
+"""  # noqa: E501
 
 
 def _linked(text: str, anchor: str, url: str) -> tuple[int, int, str]:
