@@ -245,7 +245,7 @@ def predict(article: Article, registry: Registry) -> list[Prediction]:
     """``find_claims`` on the article's text and its citation links (as the citations
     spider calls it), as predictions: a linked source is named by its URL."""
     links = citation_links(article.extraction, article.url, registry)
-    found = find_claims(article.text, links, registry)
+    found = find_claims(article.text, links, registry, article.url)
     return [
         Prediction(
             a.start,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from archive.citations.attributions import Attribution, find_attributions
 from archive.citations.links import CitationLink
@@ -32,11 +33,18 @@ EVIDENTIAL = re.compile(
 
 
 def find_claims(
-    text: str, links: Sequence[CitationLink], registry: Registry | None = None
+    text: str,
+    links: Sequence[CitationLink],
+    registry: Registry | None = None,
+    article_url: str | None = None,
 ) -> list[Attribution]:
     """Attributions read with LINKS, then each linked sentence no attribution covers, in
-    document order."""
+    document order. A statement made to the article's own publisher ("told the Gazette" in
+    the Gazette, found by ARTICLE_URL's host in the registry) is first-hand: no source."""
     found = find_attributions(text, registry, links=links)
+    own = registry.source_for_host(article_url) if registry and article_url else None
+    if own is not None:
+        found = [_first_hand(a, own.id) for a in found]
     covered = [(a.sentence_start, a.sentence_end) for a in found]
     cited = {a.source.url for a in found if a.source is not None and a.source.url}
     starts = [start for start, _ in sentence_spans(text)]
@@ -72,3 +80,13 @@ def find_claims(
             )
         )
     return sorted(found, key=lambda a: a.start)
+
+
+def _first_hand(claim: Attribution, own_id: str) -> Attribution:
+    ref = claim.source
+    named = claim.source_id == own_id or (ref is not None and ref.source_id == own_id)
+    if not named or (ref is not None and ref.url):
+        return claim
+    return replace(
+        claim, source=None, source_id=None, source_name=None, resolution=None, carried_from=None
+    )

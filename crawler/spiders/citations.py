@@ -141,7 +141,7 @@ class CitationsSpider(NamedSourceDiscovery, Spider):
         if role != "article":
             return
         published = _published(extraction)
-        found_all = find_claims(extraction.text, links, self.registry)
+        found_all = find_claims(extraction.text, links, self.registry, response.url)
         for found in found_all:
             store.add_claim(response.url, _claim_values(found, self.registry))
         wanted: dict[str, Wanted] = {}
