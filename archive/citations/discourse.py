@@ -289,7 +289,7 @@ class _Reader:
             return None
         if id(entity) in self.cues:
             return self.cues[id(entity)]
-        if itself is None and entity.kind == "outlet" and entity.named:
+        if itself is None and entity.kind == "outlet":
             itself = SourceRef("outlet", entity.name, None, entity.source_id, entity.first)
             self.refs[id(entity)] = itself
         return itself
