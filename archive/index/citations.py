@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, Table, insert, select, update
 from sqlalchemy.engine import RowMapping
 
 from archive.index.citation_tables import (
@@ -23,6 +23,10 @@ class CitationIndex:
         self.engine = engine
         self.crawl_id = crawl_id
 
+    def _insert(self, table: Table, **values: Any) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(insert(table).values(crawl_id=self.crawl_id, **values))
+
     def add_edge(
         self,
         article_url: str,
@@ -37,23 +41,20 @@ class CitationIndex:
         confidence: float | None = None,
         reason: str | None = None,
     ) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(
-                insert(citation_edges).values(
-                    crawl_id=self.crawl_id,
-                    article_url=article_url,
-                    cited_url=cited_url,
-                    found_by=found_by,
-                    depth=depth,
-                    anchor=anchor,
-                    sentence=sentence,
-                    source_id=source_id,
-                    source_name=source_name,
-                    confidence=confidence,
-                    reason=reason,
-                    created=warc_date(utcnow()),
-                )
-            )
+        self._insert(
+            citation_edges,
+            article_url=article_url,
+            cited_url=cited_url,
+            found_by=found_by,
+            depth=depth,
+            anchor=anchor,
+            sentence=sentence,
+            source_id=source_id,
+            source_name=source_name,
+            confidence=confidence,
+            reason=reason,
+            created=warc_date(utcnow()),
+        )
 
     def add_link_decisions(self, article_url: str, decisions: list[dict[str, Any]]) -> None:
         """Every main-text link of ARTICLE_URL: url, anchor, sentence, followed, reason."""
@@ -68,17 +69,14 @@ class CitationIndex:
         self, source_id: str, url: str, origin: str, failure: str | None, candidates: int
     ) -> None:
         """One discovery endpoint fetched for SOURCE_ID, and what it gave."""
-        with self.engine.begin() as conn:
-            conn.execute(
-                insert(discovery_listings).values(
-                    crawl_id=self.crawl_id,
-                    source_id=source_id,
-                    url=url,
-                    origin=origin,
-                    failure=failure,
-                    candidates=candidates,
-                )
-            )
+        self._insert(
+            discovery_listings,
+            source_id=source_id,
+            url=url,
+            origin=origin,
+            failure=failure,
+            candidates=candidates,
+        )
 
     def listings(self, crawl_id: str) -> list[dict[str, Any]]:
         query = (
@@ -102,12 +100,7 @@ class CitationIndex:
             ]
 
     def add_claim(self, article_url: str, values: dict[str, Any]) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(
-                insert(claims).values(
-                    crawl_id=self.crawl_id, article_url=article_url, status="pending", **values
-                )
-            )
+        self._insert(claims, article_url=article_url, status="pending", **values)
 
     def latest_crawl_of(self, article_url: str) -> str | None:
         query = (
