@@ -5,6 +5,8 @@ read once, streaming (:mod:`archive.warc.fixity`). Then each index row (``captur
 ``texts``) must point at a record that starts at its offset, has its length, its record id
 and (for captures) its payload digest, and is itself intact. Missing files, damaged files
 and wrong rows are reported; the audit's time, scope, result and counts go into ``audits``.
+Faithful records of malformed responses (broken chunking as the server sent it) are listed
+as ``notes``, not problems.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ class AuditReport:
     rows: int = 0
     bytes: int = 0
     problems: list[Problem] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)  # kind malformed-response: no problem
     missing: list[str] = field(default_factory=list)
     corrupt: list[str] = field(default_factory=list)
     error: str | None = None
@@ -179,6 +182,11 @@ def _audit_target(
     for offset, what in check.problems:
         found.append(Problem("corrupt", target.uri, what, offset))
     for record in check.records.values():
+        if record.note:
+            note = Problem(
+                "malformed-response", target.uri, record.note, record.offset, record.record_id
+            )
+            report.notes.append(note)
         if record.problem:
             found.append(
                 Problem("corrupt", target.uri, record.problem, record.offset, record.record_id)

@@ -77,6 +77,12 @@ def verify(
             f"({rate:.0f} MB/s): {report.result} (audit {report.audit_id})",
             markup=False,
         )
+        if report.notes:
+            stdout.print(
+                f"{len(report.notes)} records hold malformed responses as the server sent them "
+                "(not damage; --json lists them)",
+                markup=False,
+            )
     for uri in report.missing:
         stderr.print(f"prov: missing: {uri}", markup=False)
     for uri in report.corrupt:
