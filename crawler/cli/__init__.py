@@ -91,6 +91,7 @@ __all__ = [
     "search",
     "sources",
     "stderr",
+    "stdout",
     "text",
     "upload",
     "verify",
