@@ -6,6 +6,8 @@ import gzip
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from archive.digests import digest_of
 from archive.http_response import HTTPParseError, ResponseParser
 from archive.warc.fixity import check_record
@@ -35,6 +37,19 @@ def test_broken_framing_keeps_the_body_as_received() -> None:
     assert parser.framing_error == "bad chunk size b'ZZZZ'"
     assert parser.payload == split_http(BROKEN)[1]
     assert parser.decoded_prefix == b"Hello"
+
+
+def test_a_bad_content_length_keeps_the_body_as_received() -> None:
+    parser = ResponseParser()
+    message = b"HTTP/1.1 200 OK\r\nContent-Length: ten\r\n\r\nten bytes."
+    with pytest.raises(HTTPParseError):
+        parser.feed(message)
+    assert parser.framing_error == "bad Content-Length b'ten'"
+    assert parser.payload == b"ten bytes."
+    record = response_record("http://x/", message, parser.payload, "<urn:y>",
+                             datetime(2025, 1, 6, tzinfo=UTC), None, None, "unspecified")
+    check = check_record(0, 1, record.to_bytes())
+    assert check.problem is None and check.note is not None
 
 
 def test_fixity_accepts_a_broken_record_and_catches_a_changed_byte() -> None:
@@ -95,7 +110,7 @@ def test_a_bad_chunk_size_is_a_valid_warc_that_verify_passes(
     assert report["result"] == "ok" and not report["corrupt"]
     assert [n["kind"] for n in report["notes"]] == ["malformed-response"] * 2
     human = run_prov("verify", home=home)
-    assert human.returncode == 0 and "2 records hold malformed responses" in human.stdout
+    assert human.returncode == 0 and "2 records of malformed responses" in human.stdout
     verdict = validate([home / "warcs"], "--no-replay")
     assert verdict.passed, verdict.output[-3000:]
     assert verdict.field("digest_fail") == 0
