@@ -5,6 +5,11 @@ The parser is fed raw bytes and records them unchanged in :attr:`ResponseParser.
 framing so that the *payload* (entity body with transfer-encoding removed, content-encoding
 kept, as WARC 1.1 section 6.3.2 defines it) can be digested and handed to the crawler.
 Interim 1xx responses are kept in :attr:`interim` and are not part of the final message.
+
+When the body's framing is invalid (a chunk size that is not hex, a bad ``Content-Length``),
+:meth:`ResponseParser.feed` raises :class:`HTTPParseError` and the parser keeps the reason in
+:attr:`ResponseParser.framing_error`: the transfer-coding cannot be removed, so from then on
+:attr:`ResponseParser.payload` is the message body exactly as received, framing included.
 """
 
 from __future__ import annotations
@@ -97,6 +102,7 @@ class ResponseParser:
         self._chunk_state = _Chunk.SIZE
         self._chunk_remaining = 0
         self._pos = 0  # parse position in self.wire
+        self.framing_error: str | None = None  # why the body's framing cannot be decoded
 
     @property
     def has_head(self) -> bool:
@@ -104,11 +110,19 @@ class ResponseParser:
 
     @property
     def payload(self) -> bytes:
-        """Entity body with chunk framing removed (content-encoding kept)."""
+        """Entity body with chunk framing removed (content-encoding kept); the message body as
+        received when its framing cannot be decoded (:attr:`framing_error`)."""
+        if self.framing_error is not None:
+            return bytes(self.wire[self.head_length :])
         if self.framing is Framing.CHUNKED:
             return bytes(self._chunked_payload)
         end = self.head_length + self._expected if self.framing is Framing.LENGTH else None
         return bytes(self.wire[self.head_length : end])
+
+    @property
+    def decoded_prefix(self) -> bytes:
+        """The chunks decoded before the framing broke (what older prov versions digested)."""
+        return bytes(self._chunked_payload)
 
     @property
     def body_bytes_received(self) -> int:
@@ -121,8 +135,12 @@ class ResponseParser:
         self.wire += data
         if not self.has_head:
             self._parse_head()
-        if self.has_head and not self.complete:
-            self._parse_body()
+        if self.has_head and not self.complete and self.framing_error is None:
+            try:
+                self._parse_body()
+            except HTTPParseError as exc:
+                self.framing_error = str(exc)
+                raise
 
     def connection_closed(self) -> bool:
         """Tell the parser the peer closed; returns True if that ends the message cleanly."""
@@ -152,7 +170,11 @@ class ResponseParser:
             self.version, self.status, self.reason, self.headers = version, status, reason, headers
             self.head_length = end + sep
             self._pos = self.head_length
-            self._choose_framing()
+            try:
+                self._choose_framing()
+            except HTTPParseError as exc:
+                self.framing_error = str(exc)
+                raise
             return
 
     def _choose_framing(self) -> None:

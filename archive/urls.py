@@ -7,9 +7,17 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 from archive.errors import ProvError
 
-__all__ = ["BadURL", "check_url", "split_userinfo", "without_userinfo"]
+__all__ = [
+    "URL_MAX_LENGTH",
+    "BadURL",
+    "check_url",
+    "split_userinfo",
+    "too_long",
+    "without_userinfo",
+]
 
 SUPPORTED_SCHEMES = ("http", "https")
+URL_MAX_LENGTH = 2083  # Scrapy's URLLENGTH_LIMIT (Internet Explorer's old limit)
 _USERINFO = re.compile(r"//[^/?#]*@")
 
 
@@ -49,6 +57,13 @@ def check_url(url: str, *, userinfo: bool = False) -> str:
             " written into the WARC; prov archives what is public"
         )
     return text
+
+
+def too_long(url: str, limit: int = URL_MAX_LENGTH) -> str | None:
+    """Why URL is not fetched for its length (over LIMIT characters; 0: no limit), or None."""
+    if not limit or len(url) <= limit:
+        return None
+    return f"URL is {len(url)} characters long, over the limit of {limit}: not fetched"
 
 
 def without_userinfo(url: str) -> str:

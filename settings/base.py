@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 
+from archive.urls import URL_MAX_LENGTH
+
 BOT_NAME = "prov"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
@@ -24,6 +26,11 @@ DOWNLOADER_MIDDLEWARES = {
     # after Scrapy's header middlewares (UserAgent 500, DefaultHeaders 400...), before download
     "crawler.download.conditional.ConditionalRequestMiddleware": 950,
 }
+SPIDER_MIDDLEWARES = {
+    # it drops long URLs silently; prov's download handler refuses them and records why
+    "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
+}
+URLLENGTH_LIMIT = URL_MAX_LENGTH  # longer URLs are not fetched: a failed capture with the reason
 PROV_CONDITIONAL_REQUESTS = True  # revisit records for 304s and identical payloads
 PROV_ARCHIVE_ENABLED = True
 PROV_WARC_PREFIX = "prov"

@@ -12,11 +12,19 @@ from datetime import datetime
 from archive.http_response import ResponseParser
 from archive.index.rows import PreviousCapture
 
-__all__ = ["TRUNCATED_DISCONNECT", "TRUNCATED_LENGTH", "TRUNCATED_TIME", "Exchange", "TLSInfo"]
+__all__ = [
+    "TRUNCATED_DISCONNECT",
+    "TRUNCATED_LENGTH",
+    "TRUNCATED_TIME",
+    "TRUNCATED_UNSPECIFIED",
+    "Exchange",
+    "TLSInfo",
+]
 
 TRUNCATED_LENGTH = "length"
 TRUNCATED_TIME = "time"
 TRUNCATED_DISCONNECT = "disconnect"
+TRUNCATED_UNSPECIFIED = "unspecified"  # the body's framing broke: reading stopped there
 
 
 @dataclass

@@ -39,6 +39,9 @@ def _context_fields(exchange: Exchange) -> list[tuple[str, str]]:
         fields.append(("proxy", exchange.via_proxy))
     if exchange.parser is not None and exchange.parser.interim:
         fields.append(("interim-responses", str(len(exchange.parser.interim))))
+    if exchange.parser is not None and exchange.parser.framing_error:
+        fields.append(("framing-error", exchange.parser.framing_error))
+        fields.append(("payload-digest-over", "message body as received, framing included"))
     if exchange.tls is not None:
         fields.append(("tls-version", exchange.tls.version))
         fields.append(("tls-cipher", exchange.tls.cipher))

@@ -5,6 +5,8 @@ read once, streaming (:mod:`archive.warc.fixity`). Then each index row (``captur
 ``texts``) must point at a record that starts at its offset, has its length, its record id
 and (for captures) its payload digest, and is itself intact. Missing files, damaged files
 and wrong rows are reported; the audit's time, scope, result and counts go into ``audits``.
+Faithful records of malformed responses (broken chunking as the server sent it) are listed
+as ``notes``, not problems.
 """
 
 from __future__ import annotations
@@ -48,7 +50,9 @@ class AuditReport:
     rows: int = 0
     bytes: int = 0
     problems: list[Problem] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)  # kind malformed-response: no problem
     missing: list[str] = field(default_factory=list)
+    moved: list[str] = field(default_factory=list)  # missing, but the store holds that name
     corrupt: list[str] = field(default_factory=list)
     error: str | None = None
     audit_id: int | None = None
@@ -135,11 +139,12 @@ def run_audit(
         if on_start is not None:
             on_start(sum(t.size or t.indexed_size or 0 for t in targets.values()))
         uris = None if wanted is None else set(targets)
+        listed = {t.name: t.uri for t in targets.values() if t.size is not None}
         for uri, rows in _rows_by_warc(index.engine, uris):
             target = targets.pop(uri, None) or Target(uri, uri.rsplit("/", 1)[-1], None, None)
-            _audit_target(store, target, rows, report, progress)
+            _audit_target(store, target, rows, report, progress, listed)
         for target in sorted(targets.values(), key=lambda t: t.uri):
-            _audit_target(store, target, [], report, progress)
+            _audit_target(store, target, [], report, progress, listed)
     except (StoreError, OSError) as exc:
         report.error = str(exc)
     report.finished = warc_date(utcnow())
@@ -153,13 +158,20 @@ def _audit_target(
     rows: list[Any],
     report: AuditReport,
     progress: Progress | None,
+    listed: dict[str, str],
 ) -> None:
     try:
         with store.open_file(target.uri) as stream:
             check = check_stream(stream, progress, live=target.size is None)
     except (StoreError, OSError) as exc:
         report.missing.append(target.uri)
-        report.problems.append(Problem("missing", target.uri, str(exc)))
+        detail = str(exc)
+        elsewhere = listed.get(target.name)
+        if elsewhere is not None and elsewhere != target.uri:  # PROV_HOME or the store moved
+            report.moved.append(target.uri)
+            if "prov reindex" not in detail:
+                detail += f" (the store holds {target.name} at {elsewhere}: run prov reindex)"
+        report.problems.append(Problem("missing", target.uri, detail))
         for row in rows:
             report.rows += 1
             report.problems.append(
@@ -179,6 +191,11 @@ def _audit_target(
     for offset, what in check.problems:
         found.append(Problem("corrupt", target.uri, what, offset))
     for record in check.records.values():
+        if record.note:
+            note = Problem(
+                "malformed-response", target.uri, record.note, record.offset, record.record_id
+            )
+            report.notes.append(note)
         if record.problem:
             found.append(
                 Problem("corrupt", target.uri, record.problem, record.offset, record.record_id)

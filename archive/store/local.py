@@ -33,13 +33,22 @@ class LocalStore:
                 return open_path
         return path
 
+    def _moved(self, uri: str) -> str:
+        """A hint when URI is gone but this store holds a file of its name (a moved PROV_HOME)."""
+        name = self._path(uri).name.removesuffix(OPEN_SUFFIX)
+        here = self.directory / name
+        if here.as_uri() != uri and (here.exists() or here.with_name(name + OPEN_SUFFIX).exists()):
+            return f" (the store holds {name} at {here.as_uri()}: run prov reindex)"
+        return ""
+
     def read_range(self, uri: str, offset: int, length: int) -> bytes:
         try:
             with self._path(uri).open("rb") as stream:
                 stream.seek(offset)
                 data = stream.read(length)
         except OSError as exc:
-            raise StoreError(f"cannot read {uri}: {exc.strerror or exc}") from None
+            reason = exc.strerror or exc
+            raise StoreError(f"cannot read {uri}: {reason}{self._moved(uri)}") from None
         if len(data) != length:
             raise StoreError(f"{uri}: {length} bytes at offset {offset} asked, {len(data)} read")
         return data
@@ -48,7 +57,8 @@ class LocalStore:
         try:
             return self._path(uri).open("rb")
         except OSError as exc:
-            raise StoreError(f"cannot open {uri}: {exc.strerror or exc}") from None
+            reason = exc.strerror or exc
+            raise StoreError(f"cannot open {uri}: {reason}{self._moved(uri)}") from None
 
     def preflight(self) -> str | None:
         return None  # a local directory is created when the session opens

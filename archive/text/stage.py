@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from archive.http_response import header_value
+from archive.http_response import HTTPParseError, header_value
 from archive.index.captures import CaptureIndex
 from archive.index.rows import Capture
 from archive.index.texts import TextIndex
@@ -73,9 +73,12 @@ def load_payload(store: Store, capture: Capture) -> Payload:
     assert capture.warc is not None and capture.offset is not None and capture.length
     try:
         record = load_record(store, capture.warc, capture.offset, capture.length)
-        response = record.http_response()
     except (StoreError, ValueError) as exc:
         return Payload(capture.url, b"", None, None, f"record unreadable: {exc}")
+    try:
+        response = record.http_response()
+    except HTTPParseError as exc:
+        return Payload(capture.url, b"", None, None, f"the response was malformed: {exc}")
     content_type = header_value(response.headers, b"content-type")
     encoding = header_value(response.headers, b"content-encoding")
     return Payload(

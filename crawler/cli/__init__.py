@@ -7,14 +7,17 @@ The composition root of the CLI: may import everything of ``archive`` and ``craw
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 from sqlalchemy.exc import SQLAlchemyError
 
+from crawler import __version__
 from crawler.cli.archive_cmd import archive_urls
 from crawler.cli.changes_cmd import changes
 from crawler.cli.crawl_cmd import crawl, sources
 from crawler.cli.lookup_cmd import lookup
-from crawler.cli.output import EXIT_SOME_FAILED, stderr
+from crawler.cli.output import EXIT_SOME_FAILED, stderr, stdout
 from crawler.cli.schedule_cmd import schedule_app, scheduler
 from crawler.cli.text_cmd import diff, reextract, reindex, search, text
 from crawler.cli.upload_cmd import upload
@@ -26,7 +29,26 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # click's help: flags show as flags, not as "--json <bool>"
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        stdout.print(f"prov {__version__}", markup=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_print_version, is_eager=True, help="print the version"),
+    ] = False,
+) -> None:
+    """Source-provenance archiving crawler: byte-exact WARC captures of cited sources."""
+
+
 app.command("archive")(archive_urls)
 app.command()(lookup)
 app.command()(crawl)
@@ -69,6 +91,7 @@ __all__ = [
     "search",
     "sources",
     "stderr",
+    "stdout",
     "text",
     "upload",
     "verify",

@@ -11,7 +11,7 @@ from rich.progress import Progress
 
 from archive.index.rows import Capture
 from archive.timestamps import timestamp14, utcnow
-from archive.urls import BadURL, check_url
+from archive.urls import BadURL, check_url, too_long
 from crawler.cli.common import finish_uploads, open_configured_session, run_text_stage
 from crawler.cli.output import (
     EXIT_OK,
@@ -20,6 +20,7 @@ from crawler.cli.output import (
     captures_table,
     checked_url,
     fail,
+    plural,
     print_json_list,
     stderr,
     stdout,
@@ -30,16 +31,27 @@ __all__ = ["archive_urls"]
 TABLE_LIMIT = 100  # larger runs print only the summary (use --json or prov lookup)
 
 
-def _read_inputs(urls: list[str], input_file: Path | None) -> list[str]:
+def _read_inputs(urls: list[str], input_file: Path | None) -> tuple[list[str], list[Capture]]:
+    """The URLs given, and the lines of INPUT_FILE that are not UTF-8 (skipped, one line each)."""
     given = list(urls)
+    unreadable: list[Capture] = []
     if input_file is not None:
         try:
-            text = sys.stdin.read() if str(input_file) == "-" else input_file.read_text()
+            data = sys.stdin.buffer.read() if str(input_file) == "-" else input_file.read_bytes()
         except OSError as exc:
             fail(f"cannot read {input_file}: {exc.strerror}")
-        given += [line.strip() for line in text.splitlines()]
-        given = [line for line in given if line and not line.startswith("#")]
-    return given
+        for number, raw in enumerate(data.splitlines(), 1):
+            try:
+                line = raw.decode("utf-8").strip()
+            except UnicodeDecodeError:
+                shown = raw.decode("utf-8", "backslashreplace").strip()
+                why = f"line {number} of {input_file} is not UTF-8 text: {shown[:200]!r}"
+                stderr.print(f"prov: skipped: {why}", markup=False)
+                unreadable.append(_error_capture(shown, why))
+                continue
+            if line and not line.startswith("#"):
+                given.append(line)
+    return given, unreadable
 
 
 def _chains(captures: list[Capture]) -> dict[str, list[Capture]]:
@@ -97,11 +109,11 @@ def archive_urls(
     json_output: JsonOption = False,
 ) -> None:
     """Capture each URL now, into WARC files and the index."""
-    given = _read_inputs(urls or [], input_file)
-    if not given:
+    given, rejected = _read_inputs(urls or [], input_file)
+    total = len(given) + len(rejected)
+    if not total:
         fail("no URL given: prov archive URL... (or --input-file FILE)")
     valid: list[str] = []
-    rejected: list[Capture] = []
     for url in given:
         try:
             valid.append(check_url(url))
@@ -110,6 +122,8 @@ def archive_urls(
             stderr.print(f"prov: skipped: {exc}", markup=False)
     if not valid:
         fail("no valid URL to archive")
+    if all(too_long(url) for url in valid):  # the crawl records them when others go ahead
+        fail(f"{valid[0][:80]}...: {too_long(valid[0])}")
     if proxy is not None:
         checked_url(proxy, "--proxy", userinfo=True)
     archive_ = open_configured_session(preflight=True)
@@ -164,8 +178,8 @@ def archive_urls(
         if 0 < len(outcome.captures) <= TABLE_LIMIT:
             stdout.print(captures_table(outcome.captures, f"crawl {outcome.crawl_id}"))
         stdout.print(
-            f"archived {len(seeds) - len(failures)} of {len(given)} URLs "
-            f"({len(outcome.captures)} captures, crawl {outcome.crawl_id})",
+            f"archived {len(seeds) - len(failures)} of {plural(total, 'URL')} "
+            f"({plural(len(outcome.captures), 'capture')}, crawl {outcome.crawl_id})",
             markup=False,
         )
     for capture in outcome.captures:
@@ -173,6 +187,8 @@ def archive_urls(
             stderr.print(
                 f"prov: truncated: {capture.url}: body cut at the size limit", markup=False
             )
+    for seed, note in outcome.seed_notes.items():
+        stderr.print(f"prov: warning: {seed}: {note}", markup=False)
     for seed, why in failures.items():
         stderr.print(f"prov: failed: {seed}: {why}", markup=False)
     for message in outcome.write_errors:

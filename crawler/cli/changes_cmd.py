@@ -12,7 +12,7 @@ from rich.table import Table
 from archive.index.changes import ChangeIndex, change_json
 from archive.timestamps import parse_timestamp, warc_date
 from crawler.cli.common import open_configured_session
-from crawler.cli.output import fail, print_json, stdout
+from crawler.cli.output import fail, plural, print_json, stdout
 
 __all__ = ["changes"]
 
@@ -68,7 +68,7 @@ def changes(
     if not items:
         stdout.print("no checks of watched sources" + (f" since {since}" if since else ""))
         return
-    table = Table(title=f"{len(items)} checks", title_justify="left")
+    table = Table(title=plural(len(items), "check"), title_justify="left")
     for column in ("timestamp", "watch", "kind", "url", "what"):
         table.add_column(column, overflow="fold")
     for item in items:

@@ -13,7 +13,7 @@ from archive.session import Session, open_session
 from archive.store import open_store
 from archive.store.s3.store import S3Store
 from archive.store.s3.uploader import PendingFile, pending_files
-from crawler.cli.output import fail, stderr
+from crawler.cli.output import fail, plural, stderr
 
 __all__ = ["finish_uploads", "human_size", "open_configured_session", "run_text_stage"]
 
@@ -36,8 +36,8 @@ def open_configured_session(*, upload: bool = True, preflight: bool = False) -> 
     for repaired in session.repaired:
         stderr.print(
             f"prov: repaired {repaired.path.name} left open by an interrupted run "
-            f"({repaired.new_rows} captures indexed, {repaired.dropped_bytes} bytes of an "
-            "incomplete record dropped)",
+            f"({plural(repaired.new_rows, 'capture')} indexed, "
+            f"{repaired.dropped_bytes} bytes of an incomplete record dropped)",
             markup=False,
         )
     return session
@@ -79,7 +79,7 @@ def finish_uploads(session: Session, timeout: float | None = None) -> list[Pendi
         why = uploader.last_error or "upload not finished in time"
         size = human_size(sum(p.size for p in pending))
         stderr.print(
-            f"prov: pending: {len(pending)} WARC files ({size}) "
+            f"prov: pending: {plural(len(pending), 'WARC file')} ({size}) "
             f"wait in {store.spool} for {store.uri_for('')}: {why}; they go up at the next "
             "prov run, or run prov upload",
             markup=False,

@@ -18,6 +18,7 @@ from crawler.cli.output import (
     JsonOption,
     checked_url,
     fail,
+    plural,
     print_json,
     stderr,
     stdout,
@@ -52,7 +53,7 @@ def _print_graph(graph: dict[str, Any]) -> None:
             escape(why),
         )
     stdout.print(table)
-    claims = Table(title=f"{len(graph['claims'])} claims", title_justify="left")
+    claims = Table(title=plural(len(graph["claims"]), "claim"), title_justify="left")
     for column in ("claim", "source", "status", "score", "passage"):
         claims.add_column(column, overflow="fold")
     for claim in graph["claims"]:

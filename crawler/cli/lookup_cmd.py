@@ -7,7 +7,14 @@ from typing import Annotated
 import typer
 
 from crawler.cli.common import open_configured_session
-from crawler.cli.output import JsonOption, captures_table, checked_url, print_json, stdout
+from crawler.cli.output import (
+    JsonOption,
+    captures_table,
+    checked_url,
+    plural,
+    print_json,
+    stdout,
+)
 
 __all__ = ["lookup"]
 
@@ -26,4 +33,4 @@ def lookup(
     if not captures:
         stdout.print(f"no captures of {url}", markup=False)
         return
-    stdout.print(captures_table(captures, f"{len(captures)} captures of {url}"))
+    stdout.print(captures_table(captures, f"{plural(len(captures), 'capture')} of {url}"))

@@ -21,6 +21,8 @@ __all__ = [
     "captures_table",
     "checked_url",
     "fail",
+    "hop_labels",
+    "plural",
     "print_json",
     "print_json_list",
     "stderr",
@@ -66,11 +68,44 @@ def print_json_list(items: Iterable[Any]) -> None:
     write("\n]\n")
 
 
+def plural(count: int, noun: str, many: str | None = None) -> str:
+    """``1 capture``, ``2 captures`` (MANY for irregular plurals)."""
+    return f"{count} {noun if count == 1 else many or noun + 's'}"
+
+
+_HOPS = {"P": "robots", "R": "redirect", "E": "embed", "L": "link", "N": "named"}
+
+
+def _retryable(capture: Capture) -> bool:
+    """Would Scrapy's RetryMiddleware fetch it again (no response, 408, 429, 5xx)?"""
+    return capture.status is None or capture.status in (408, 429) or capture.status >= 500
+
+
+def hop_labels(captures: Sequence[Capture]) -> list[str]:
+    """What each capture is: ``robots``, ``redirect``... (nothing for a seed), and ``retry N``
+    for the Nth fetch again, after a failure, of the same URL for the same seed by the same
+    path in the same crawl."""
+    last: dict[tuple[str, str, str, str], tuple[int, bool]] = {}  # attempt, retryable
+    labels = []
+    for capture in captures:
+        hops = capture.hop_path or ""
+        key = (capture.crawl_id or "", capture.seed or "", capture.url, hops)
+        before = last.get(key)
+        attempt = before[0] + 1 if before and before[1] else 0
+        last[key] = (attempt, _retryable(capture))
+        parts = [_HOPS.get(hops[-1:], "")] if hops else []
+        if attempt:
+            parts.append(f"retry {attempt}")
+        labels.append(" ".join(p for p in parts if p))
+    return labels
+
+
 def captures_table(captures: Sequence[Capture], title: str) -> Table:
     table = Table(title=title, title_justify="left")
-    for column in ("timestamp", "status", "mime", "url", "WARC (offset+length) / error"):
+    columns = ("timestamp", "status", "mime", "url", "hop", "WARC (offset+length) / error")
+    for column in columns:
         table.add_column(column, overflow="fold")
-    for capture in captures:
+    for capture, hop in zip(captures, hop_labels(captures), strict=True):
         if capture.error and capture.warc is None:
             where = f"[red]{capture.error}[/red]"
         else:
@@ -81,5 +116,5 @@ def captures_table(captures: Sequence[Capture], title: str) -> Table:
             elif capture.truncated:
                 where += f"\n[yellow]truncated: {capture.truncated}[/yellow]"
         status = "-" if capture.status is None else str(capture.status)
-        table.add_row(capture.timestamp, status, capture.mime or "", capture.url, where)
+        table.add_row(capture.timestamp, status, capture.mime or "", capture.url, hop, where)
     return table

@@ -25,6 +25,7 @@ from crawler.cli.output import (
     EXIT_SOME_FAILED,
     JsonOption,
     fail,
+    plural,
     print_json,
     stderr,
     stdout,
@@ -152,7 +153,7 @@ def list_(json_output: JsonOption = False) -> None:
     if not items:
         stdout.print("no watches (prov schedule add --cron EXPR --url URL)", markup=False)
         return
-    table = Table(title=f"{len(items)} watches", title_justify="left")
+    table = Table(title=plural(len(items), "watch", "watches"), title_justify="left")
     for column in ("name", "kind", "url", "schedule", "next run", "last run"):
         table.add_column(column, overflow="fold")
     for item in items:
@@ -242,7 +243,7 @@ def run(
             [{**r.to_json(), "changes": [change_json(c) for c in r.checks]} for r in results]
         )
     else:
-        table = Table(title=f"{len(results)} watches run", title_justify="left")
+        table = Table(title=f"{plural(len(results), 'watch', 'watches')} run", title_justify="left")
         for column in ("watch", "url", "check", "reason"):
             table.add_column(column, overflow="fold")
         for r in results:

@@ -20,6 +20,7 @@ from crawler.cli.output import (
     JsonOption,
     checked_url,
     fail,
+    plural,
     print_json,
     stderr,
     stdout,
@@ -102,7 +103,8 @@ def search(
     if not hits:
         stdout.print(f"no text matches {query!r}", markup=False)
         return
-    table = Table(title=f"{len(hits)} matches for {query!r}", title_justify="left")
+    title = f"{plural(len(hits), 'match', 'matches')} for {query!r}"
+    table = Table(title=title, title_justify="left")
     for column in ("timestamp", "url", "title", "snippet"):
         table.add_column(column, overflow="fold")
     for hit in hits:
@@ -167,7 +169,8 @@ def reextract(
     if json_output:
         print_json([text_json(row) for row in rows])
     else:
-        stdout.print(f"re-extracted {len(rows)} captures, {len(failed)} failed", markup=False)
+        done = f"re-extracted {plural(len(rows), 'capture')}, {len(failed)} failed"
+        stdout.print(done, markup=False)
 
 
 def reindex(json_output: JsonOption = False) -> None:
@@ -184,8 +187,8 @@ def reindex(json_output: JsonOption = False) -> None:
         print_json(summary)
     else:
         stdout.print(
-            f"reindexed {result.files} WARC files: {result.captures} captures, "
-            f"{result.texts} texts",
+            f"reindexed {plural(result.files, 'WARC file')}: "
+            f"{plural(result.captures, 'capture')}, {plural(result.texts, 'text')}",
             markup=False,
         )
     for error in result.errors:

@@ -10,7 +10,7 @@ from rich.progress import Progress
 from archive.store.s3.store import S3Store
 from archive.store.s3.uploader import PendingFile, Uploader, pending_files, start_uploads
 from crawler.cli.common import human_size, open_configured_session
-from crawler.cli.output import EXIT_OK, EXIT_SOME_FAILED, print_json, stderr, stdout
+from crawler.cli.output import EXIT_OK, EXIT_SOME_FAILED, plural, print_json, stderr, stdout
 
 __all__ = ["upload"]
 
@@ -77,8 +77,9 @@ def upload(
     else:
         if uploader is not None:
             stdout.print(
-                f"uploaded {len(uploaded)} WARC files ({human_size(uploader.stats.bytes)}) "
-                f"to {store.uri_for('')}, each verified by its SHA-256",
+                f"uploaded {plural(len(uploaded), 'WARC file')} "
+                f"({human_size(uploader.stats.bytes)}) to {store.uri_for('')}, "
+                "each verified by its SHA-256",
                 markup=False,
             )
         for item in pending:
@@ -92,5 +93,6 @@ def upload(
             stderr.print(f"prov: not uploaded: {name}: {message}", markup=False)
         if pending:
             why = uploader.last_error or "not finished in time"
-            stderr.print(f"prov: failed: {len(pending)} files still pending: {why}", markup=False)
+            still = f"{plural(len(pending), 'file')} still pending"
+            stderr.print(f"prov: failed: {still}: {why}", markup=False)
     raise typer.Exit(EXIT_SOME_FAILED if pending and not pending_only else EXIT_OK)

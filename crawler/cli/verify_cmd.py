@@ -13,7 +13,15 @@ from archive.index.files import file_rows
 from archive.store import StoreError
 from archive.store.audit import AuditReport, run_audit
 from crawler.cli.common import open_configured_session
-from crawler.cli.output import EXIT_OK, EXIT_SOME_FAILED, fail, print_json, stderr, stdout
+from crawler.cli.output import (
+    EXIT_OK,
+    EXIT_SOME_FAILED,
+    fail,
+    plural,
+    print_json,
+    stderr,
+    stdout,
+)
 
 __all__ = ["verify"]
 
@@ -21,7 +29,7 @@ SHOWN = 50  # problems listed for people (all of them with --json)
 
 
 def _problems_table(report: AuditReport) -> Table:
-    table = Table(title=f"{len(report.problems)} problems", title_justify="left")
+    table = Table(title=plural(len(report.problems), "problem"), title_justify="left")
     for column in ("kind", "WARC", "offset", "record / URL", "what"):
         table.add_column(column, overflow="fold")
     for problem in report.problems[:SHOWN]:
@@ -72,15 +80,28 @@ def verify(
             stdout.print(_problems_table(report))
         rate = report.bytes / 1e6 / seconds if seconds > 0 else 0.0
         stdout.print(
-            f"verified {report.files} WARC files ({report.bytes / 1e6:.1f} MB, "
-            f"{report.records} records, {report.rows} index rows) in {seconds:.1f} s "
+            f"verified {plural(report.files, 'WARC file')} ({report.bytes / 1e6:.1f} MB, "
+            f"{plural(report.records, 'record')}, {plural(report.rows, 'index row')}) "
+            f"in {seconds:.1f} s "
             f"({rate:.0f} MB/s): {report.result} (audit {report.audit_id})",
             markup=False,
         )
+        if report.notes:
+            stdout.print(
+                f"{plural(len(report.notes), 'record')} of malformed responses as the server "
+                "sent them (not damage; --json lists them)",
+                markup=False,
+            )
     for uri in report.missing:
         stderr.print(f"prov: missing: {uri}", markup=False)
     for uri in report.corrupt:
         stderr.print(f"prov: corrupt: {uri}", markup=False)
+    if report.moved:
+        stderr.print(
+            f"prov: hint: {plural(len(report.moved), 'file')} of the index are in the store at "
+            "another location (PROV_HOME or PROV_STORE moved): prov reindex records the new ones",
+            markup=False,
+        )
     if report.error:
         stderr.print(f"prov: failed: audit stopped: {report.error}", markup=False)
     raise typer.Exit(EXIT_SOME_FAILED if report.result != "ok" else EXIT_OK)

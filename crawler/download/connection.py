@@ -23,6 +23,7 @@ from archive.capture.exchange import (
     TRUNCATED_DISCONNECT,
     TRUNCATED_LENGTH,
     TRUNCATED_TIME,
+    TRUNCATED_UNSPECIFIED,
     Exchange,
     TLSInfo,
 )
@@ -138,6 +139,8 @@ class RecordingHTTPProtocol(Protocol):
             parser.feed(data)
         except HTTPParseError as exc:
             exchange.error = f"bad HTTP response: {exc}"
+            if parser.has_head:  # the head is recorded; the body is cut at the bad framing
+                exchange.truncated = TRUNCATED_UNSPECIFIED
             self._abort()
             self._finish(failed=ExchangeFailed(exchange.error, kind="protocol"))
             return

@@ -7,7 +7,9 @@ never depends on what spiders or middlewares do later.
 Limits come from Scrapy's own settings, with archival semantics: a body longer than
 ``DOWNLOAD_MAXSIZE`` (or ``download_maxsize`` in meta) is cut and stored with
 ``WARC-Truncated: length``; a download slower than ``DOWNLOAD_TIMEOUT`` is cut and stored
-with ``WARC-Truncated: time`` if headers had arrived, or recorded as a failure otherwise.
+with ``WARC-Truncated: time`` if headers had arrived, or recorded as a failure otherwise. A
+URL longer than ``URLLENGTH_LIMIT`` is recorded as a failure without being fetched (Scrapy's
+own middleware, which drops it silently, is off).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from scrapy.exceptions import (
     DownloadConnectionRefusedError,
     DownloadFailedError,
     DownloadTimeoutError,
+    IgnoreRequest,
     NotConfigured,
 )
 from scrapy.http import Headers, Response
@@ -36,7 +39,7 @@ from twisted.internet.endpoints import TCP4ClientEndpoint, wrapClientTLS
 from archive.capture.exchange import Exchange
 from archive.capture.recorder import CaptureRecorder
 from archive.timestamps import utcnow, warc_date
-from archive.urls import without_userinfo
+from archive.urls import too_long, without_userinfo
 from crawler.download.conditional import META_KEY as PREVIOUS_KEY
 from crawler.download.connection import (
     ConnectionPool,
@@ -66,12 +69,14 @@ class RecordingDownloadHandler(BaseDownloadHandler):
         default_timeout: float,
         default_maxsize: int,
         max_idle_per_host: int,
+        url_limit: int = 0,
     ) -> None:
         super().__init__(crawler)
         self.crawler = crawler
         self.recorder = recorder
         self.default_timeout = default_timeout
         self.default_maxsize = default_maxsize
+        self.url_limit = url_limit
         self.pool = ConnectionPool(max_idle_per_host)
         self._tls_context = permissive_context()
 
@@ -86,6 +91,7 @@ class RecordingDownloadHandler(BaseDownloadHandler):
             default_timeout=settings.getfloat("DOWNLOAD_TIMEOUT"),
             default_maxsize=settings.getint("DOWNLOAD_MAXSIZE"),
             max_idle_per_host=settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"),
+            url_limit=settings.getint("URLLENGTH_LIMIT"),
         )
 
     async def download_request(self, request: Request) -> Response:
@@ -94,6 +100,11 @@ class RecordingDownloadHandler(BaseDownloadHandler):
         exchange.previous = request.meta.get(PREVIOUS_KEY)
         proxy = request.meta.get("proxy")
         exchange.via_proxy = without_userinfo(proxy) if proxy else None
+        refused = too_long(request.url, self.url_limit)
+        if refused:  # before any connection: recorded like any failed fetch
+            exchange.error = refused
+            self.recorder.record(exchange)
+            raise IgnoreRequest(refused)
         try:
             await self._fetch(request, exchange, proxy)
         except Exception as exc:

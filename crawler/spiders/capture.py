@@ -10,7 +10,9 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 from scrapy import Request, Spider
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response
+from scrapy.utils._compression import _DecompressionMaxSizeExceeded
 from twisted.python.failure import Failure
 
 __all__ = ["CaptureSpider"]
@@ -35,6 +37,7 @@ class CaptureSpider(Spider):
         super().__init__(**kwargs)
         self.progress = progress
         self.seed_errors: dict[str, str] = {}
+        self.seed_notes: dict[str, str] = {}  # captured, but Scrapy could not decode the body
         self.urls = urls.split(",") if isinstance(urls, str) else list(urls)
         self.urls = [url.strip() for url in self.urls if url.strip()]
         self.requisites = requisites in (True, "1", "true", "yes")
@@ -87,6 +90,18 @@ class CaptureSpider(Spider):
         if request is None or request.meta.get("prov_hops"):
             return
         seed = request.meta.get("prov_seed", request.url)
-        self.seed_errors[seed] = message
+        error = failure.value
+        cause = error.__cause__ if isinstance(error, IgnoreRequest) else None
+        if isinstance(cause, _DecompressionMaxSizeExceeded):
+            # The handler recorded the response as sent (cut at DOWNLOAD_MAXSIZE, if longer:
+            # WARC-Truncated: length); only Scrapy's decoding for the spider stopped.
+            limit = getattr(cause, "max_size", None) or "DOWNLOAD_MAXSIZE"
+            self.seed_notes[seed] = (
+                f"decoded, the body is over the size limit ({limit} bytes): archived as sent, "
+                "not read by the crawl"
+            )
+            message = ""
+        else:
+            self.seed_errors[seed] = message
         if self.progress is not None:
-            self.progress(seed, message)
+            self.progress(seed, message or None)

@@ -126,6 +126,7 @@ PRIVATE_HTML = html_page("Private page", ["Robots.txt disallows this page."])
 NOT_FOUND_HTML = html_page("Not found", ["There is no such page here."])
 ERROR_HTML = html_page("Server error", ["Something broke on the server."])
 HEAD_CHECK_HTML = html_page("Head check", ["A HEAD request gets only the headers."])
+BAD_CHUNK_HTML = html_page("Bad chunk size", ["The server breaks its chunked framing here."])
 NO_LENGTH_HTML = html_page("No length", ["This body ends when the server closes."])
 HTTP10_HTML = html_page("HTTP/1.0", ["An HTTP/1.0 response without a length."])
 WRONG_CHARSET_HTML = (
@@ -210,6 +211,15 @@ def _gzip_chunked_pieces() -> list[bytes]:
     size = len(GZIP_CHUNKED_WIRE)
     parts = split(GZIP_CHUNKED_WIRE, [10, size // 4, size // 3])
     return [head, *(chunk(part) for part in parts), b"0\r\n\r\n"]
+
+
+def _bad_chunk_size_pieces() -> list[bytes]:
+    """One good chunk, then a chunk size that is not hex (``ZZZZ``): framing no one can undo."""
+    head = build_response(
+        200, [("Content-Type", HTML), ("Transfer-Encoding", "chunked")], content_length=False
+    )
+    rest = b"ZZZZ\r\n" + BAD_CHUNK_HTML[64:] + b"\r\n0\r\n\r\n"
+    return [head, chunk(BAD_CHUNK_HTML[:64]), rest]
 
 
 def _redirect2(request: Request, writer: ResponseWriter) -> None:
@@ -323,6 +333,7 @@ def install_standard_routes(
     server.route("/chunked", pieces_route(_chunked_pieces()))
     server.route("/chunked-ext", pieces_route(_chunked_pieces(extensions=True)))
     server.route("/gzip-chunked", pieces_route(_gzip_chunked_pieces()))
+    server.route("/bad-chunk-size", pieces_route(_bad_chunk_size_pieces(), close_after=True))
     server.route(
         "/dup-headers",
         build_response(
