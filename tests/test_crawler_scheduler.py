@@ -356,6 +356,7 @@ def test_the_crontab_line_escapes_cron_percent_signs_and_names_credentials() -> 
                      env_file=Path("/etc/prov.env"))  # fmt: skip
     assert "PROV_STORE=file:///srv/100\\%25/warcs" in made.line
     assert "proxy-pw" not in made.line and "UNRELATED" not in made.line
-    assert made.needs == ["PROV_DATABASE_URL", "PROV_S3_TOKEN", "https_proxy"] and made.env_file == Path("/etc/prov.env")
+    assert made.needs == ["PROV_DATABASE_URL", "PROV_S3_TOKEN", "https_proxy"]
+    assert made.env_file == Path("/etc/prov.env")
     assert made.line.startswith("@hourly set -a && . /etc/prov.env && set +a && cd /srv && ")
     assert not is_credential("PROV_KEEP_SPOOL", "1") and is_credential("AWS_SESSION_TOKEN", "x")

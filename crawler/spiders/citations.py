@@ -51,6 +51,7 @@ MAX_CHILD_SITEMAPS = 3
 
 class CitationsSpider(Spider):
     name = "citations"
+    custom_settings = {"PROV_EGRESS_POLICY": True}  # links and redirects: public addresses only
 
     def __init__(
         self, url: str = "", depth: int | str = 1, follow: str | list[str] = "", **kwargs: Any
