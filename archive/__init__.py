@@ -6,6 +6,7 @@ reads, audits, reindex) -> ``index`` (SQLAlchemy tables and row models) -> ``tex
 (extraction, text stage, diffs) -> ``citations`` (links, attributions, discovery, claims,
 citation graph) -> ``watch`` (changes, claim re-checks, notifications). Flat leaves with
 glossary names (``config``, ``errors``, ``timestamps``, ``digests``, ``surts``, ``urls``,
-``http_response``) import nothing of prov but each other; ``session`` is the composition root
-that opens configuration, index and store together. Nothing here imports Scrapy or Twisted.
+``http_response``, ``egress``: the address policy) import nothing of prov but each other;
+``session`` is the composition root that opens configuration, index and store together.
+Nothing here imports Scrapy or Twisted.
 """

@@ -32,6 +32,14 @@ SPIDER_MIDDLEWARES = {
 }
 URLLENGTH_LIMIT = URL_MAX_LENGTH  # longer URLs are not fetched: a failed capture with the reason
 PROV_CONDITIONAL_REQUESTS = True  # revisit records for 304s and identical payloads
+# Address policy (archive/egress.py, crawler/download/egress.py): the citations spider turns
+# PROV_EGRESS_POLICY on; PROV_ALLOW_PRIVATE turns it off; PROV_EGRESS_NAMED is always fetched.
+PROV_EGRESS_POLICY = False
+_TRUE = ("1", "true", "yes", "on")
+PROV_ALLOW_PRIVATE = os.environ.get("PROV_ALLOW_PRIVATE", "").strip().lower() in _TRUE
+PROV_ALLOW_NETWORKS = os.environ.get("PROV_ALLOW_NETWORKS", "")  # CIDRs let through all the same
+PROV_EGRESS_NAMED: list[str] = []
+PROV_RESOLVER = "archive.egress.system_resolver"
 PROV_ARCHIVE_ENABLED = True
 PROV_WARC_PREFIX = "prov"
 PROV_WARC_MAX_SIZE = 1_000_000_000  # roll over to a new WARC file at this size (bytes)

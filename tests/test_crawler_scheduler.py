@@ -86,7 +86,7 @@ def test_schedule_add_list_pause_resume_remove(prov_home: Path, server: RawHTTPS
     )  # fmt: skip
     assert added.returncode == 0, added.stderr
     assert "*/30 * * * 1-5 cd " in added.stdout
-    assert "prov schedule run weekdays --trigger cron" in added.stdout  # the crontab line
+    assert " schedule run weekdays --trigger cron" in added.stdout  # the crontab line
     every = run_prov(
         "schedule", "add", "--every", "600", "--article", url, "--json", home=prov_home
     )  # fmt: skip
@@ -281,3 +281,82 @@ def test_cron_expressions_fire_when_system_cron_would() -> None:
     for bad in ("", "* * * *", "0 0 * * 8", "0 0 * * 5-2", "60 * * * *", "@reboot"):
         with pytest.raises(ScheduleError):
             cron_trigger(bad)
+
+
+def test_the_printed_crontab_line_runs_from_an_empty_environment(
+    tmp_path: Path, server: RawHTTPServer
+) -> None:
+    """The line ``prov schedule add --cron`` prints, run exactly as printed under ``env -i``
+    (cron's empty environment; the five schedule fields cut off), runs the watch: a run row
+    and a capture. No credential is in it: it reads them from the env file it names, and
+    refuses to run without that file."""
+    import base64
+    from urllib.parse import quote
+
+    home = tmp_path / "prov-data"
+    secrets = {
+        "AWS_ACCESS_KEY_ID": "AKIACRONLINE00000001",
+        "AWS_SECRET_ACCESS_KEY": "cron-line-secret-key-0002",
+        "PROV_WEBHOOK_URL": server.url("/hook").replace("://", "://hookuser:hook-pw-0003@"),
+    }
+    env = prov_env(home, HOME=str(tmp_path), PROV_RUN_TIMEOUT="60", **secrets)
+    plain = run_prov("schedule", "add", "--cron", "@daily", "--url", server.url("/slow"),
+                     "--json", home=home, env=prov_env(home))  # fmt: skip
+    assert plain.returncode == 0, plain.stderr
+    assert plain.json()["crontab"]["env_file"] is None
+    assert " && set +a" not in plain.json()["crontab"]["line"]
+    added = run_prov("schedule", "add", "--cron", "0 3 * * *", "--url", server.url("/never"),
+                     "--name", "nightly", home=home, env=env)  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    printed = added.stdout + added.stderr
+    for secret in ("AKIACRONLINE00000001", "cron-line-secret-key-0002", "hook-pw-0003"):
+        for form in (secret, base64.b64encode(secret.encode()).decode(), quote(secret)):
+            assert form not in printed
+    line = added.stdout.splitlines()[2].strip()
+    assert line.startswith("0 3 * * * ") and "schedule run nightly --trigger cron" in line
+    assert f"PROV_HOME={home}" in line and "SCRAPY_SETTINGS_MODULE=settings.test" in line
+    env_file = tmp_path / ".config" / "prov" / "prov.env"
+    assert str(env_file) in line
+    assert "AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, PROV_WEBHOOK_URL" in added.stdout
+    command = line.split(" ", 5)[5]
+
+    def under_cron() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["env", "-i", "sh", "-c", command], cwd="/", capture_output=True,
+                              text=True, timeout=90, check=False)  # fmt: skip
+
+    server.clear_log()
+    missing = under_cron()
+    assert missing.returncode != 0 and not server.exchanges_for("/never")
+    env_file.parent.mkdir(parents=True)
+    env_file.write_text("".join(f"{k}={v}\n" for k, v in secrets.items()))
+    ran = under_cron()
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert len(server.exchanges_for("/never")) == 1
+    with sqlite3.connect(home / "index.sqlite") as db:
+        runs = db.execute(
+            "SELECT r.status, r.trigger, r.exit_code FROM runs r "
+            "JOIN watches w ON w.id = r.watch_id WHERE w.name = 'nightly'"
+        ).fetchall()
+        captured = db.execute("SELECT status FROM captures WHERE url = ?", (server.url("/never"),))
+        statuses = [s for (s,) in captured]
+    assert runs == [("ok", "cron", 0)] and statuses == [200]
+
+
+def test_the_crontab_line_escapes_cron_percent_signs_and_names_credentials() -> None:
+    from crawler.scheduler.crontab import cron_line, is_credential
+
+    environ = {
+        "PROV_STORE": "file:///srv/100%25/warcs",
+        "PROV_DATABASE_URL": "postgresql://prov@db.example/prov",  # a user name is one too
+        "https_proxy": "http://proxyuser:proxy-pw@proxy.example:3128",
+        "PROV_S3_TOKEN": "t",
+        "UNRELATED": "x",
+    }
+    made = cron_line("@hourly", "w", Path("/srv/prov-data"), environ=environ, cwd=Path("/srv"),
+                     env_file=Path("/etc/prov.env"))  # fmt: skip
+    assert "PROV_STORE=file:///srv/100\\%25/warcs" in made.line
+    assert "proxy-pw" not in made.line and "UNRELATED" not in made.line
+    assert made.needs == ["PROV_DATABASE_URL", "PROV_S3_TOKEN", "https_proxy"]
+    assert made.env_file == Path("/etc/prov.env")
+    assert made.line.startswith("@hourly set -a && . /etc/prov.env && set +a && cd /srv && ")
+    assert not is_credential("PROV_KEEP_SPOOL", "1") and is_credential("AWS_SESSION_TOKEN", "x")

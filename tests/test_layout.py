@@ -22,6 +22,7 @@ ARCHIVE_TOP_LEVEL = {
     "__init__",
     "config",
     "digests",
+    "egress",
     "errors",
     "http_response",
     "session",

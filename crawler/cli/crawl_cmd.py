@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated, Any
+from urllib.parse import urljoin
 
 import typer
 from rich.markup import escape
 from rich.table import Table
+from w3lib.url import safe_url_string
 
 from archive.citations.lookup import citation_graph
 from archive.citations.registry import load_registry
 from archive.citations.registry_file import RegistryError
+from archive.egress import parse_networks
+from archive.index.rows import Capture
 from crawler.cli.common import open_configured_session, run_text_stage
 from crawler.cli.output import (
     EXIT_OK,
@@ -68,6 +73,25 @@ def _print_graph(graph: dict[str, Any]) -> None:
     stdout.print(claims)
 
 
+def _fetched(status: int | None) -> bool:
+    return status is not None and (200 <= status < 300 or status == 304)
+
+
+def _chain_end(captures: list[Capture], url: str) -> Capture | None:
+    """The capture URL's redirect chain ends on in this crawl (None: the chain was not
+    fetched to its end)."""
+    newest = {c.url: c for c in captures}
+    seen: set[str] = set()
+    while url in newest and url not in seen:
+        seen.add(url)
+        capture = newest[url]
+        status = capture.status or 0
+        if not (300 <= status < 400 and status != 304 and capture.location):
+            return capture
+        url = urljoin(url, safe_url_string(capture.location))
+    return None
+
+
 def crawl(
     url: Annotated[str, typer.Argument(help="the article whose sources to capture")],
     depth: Annotated[int, typer.Option("--depth", min=0, max=3, help="hops of citations")] = 1,
@@ -77,6 +101,13 @@ def crawl(
         list[str] | None,
         typer.Option("--follow", help="follow this main-text link even if not judged a citation"),
     ] = None,
+    allow_private: Annotated[
+        bool,
+        typer.Option(
+            "--allow-private",
+            help="also follow links and redirects to loopback, private and link-local addresses",
+        ),
+    ] = False,
     json_output: JsonOption = False,
 ) -> None:
     """Capture ARTICLE_URL and the sources it cites, then match its claims to their text."""
@@ -86,14 +117,19 @@ def crawl(
         checked_url(proxy, "--proxy", userinfo=True)
     try:
         load_registry()  # a bad PROV_SOURCES file is bad input: say so before anything runs
-    except RegistryError as exc:
+        parse_networks(os.environ.get("PROV_ALLOW_NETWORKS", ""))
+    except (RegistryError, ValueError) as exc:
         fail(str(exc))
     session = open_configured_session()
     from archive.citations.claims import match_claims
     from crawler.runner import run_spider
     from crawler.spiders.citations import CitationsSpider
 
-    overrides: dict[str, object] = {"ROBOTSTXT_OBEY": False} if no_robots else {}
+    overrides: dict[str, object] = {"PROV_EGRESS_NAMED": [url, *overridden]}
+    if no_robots:
+        overrides["ROBOTSTXT_OBEY"] = False
+    if allow_private:
+        overrides["PROV_ALLOW_PRIVATE"] = True
     outcome = run_spider(
         CitationsSpider,
         session.config,
@@ -108,17 +144,16 @@ def crawl(
         print_json(graph)
     else:
         _print_graph(graph)
-    article_ok = any(
-        c["status"] is not None and 200 <= c["status"] < 400 and c["crawl_id"] == outcome.crawl_id
-        for c in graph["article"]["captures"]
-    )
+    end = _chain_end(outcome.captures, url)
+    article_ok = end is not None and end.error is None and _fetched(end.status)
     failed = [s for s in graph["sources"] if s["status"] != "captured"]
     for source in failed:
         stderr.print(
             f"prov: source not captured: {source['url']}: {_status_text(source)}", markup=False
         )
     if not article_ok:
-        stderr.print(f"prov: failed: {url}: the article was not captured", markup=False)
+        why = f" ({end.url}: {end.error or end.status})" if end is not None else ""
+        stderr.print(f"prov: failed: {url}: the article was not captured{why}", markup=False)
     for message in outcome.write_errors:
         stderr.print(f"prov: not archived: {message}", markup=False)
     raise typer.Exit(

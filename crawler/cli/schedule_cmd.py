@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import re
-import shlex
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -30,6 +28,7 @@ from crawler.cli.output import (
     stderr,
     stdout,
 )
+from crawler.scheduler.crontab import cron_line
 from crawler.scheduler.options import JOB_TABLE
 from crawler.scheduler.triggers import ScheduleError, cron_trigger, interval_trigger, next_fire
 
@@ -84,11 +83,6 @@ def _default_name(url: str, taken: set[str]) -> str:
     return name
 
 
-def _cron_line(watch: Watch) -> str:
-    home = shlex.quote(str(Path.cwd()))
-    return f"{watch.cron} cd {home} && prov schedule run {watch.name} --trigger cron"
-
-
 @schedule_app.command("add")
 def add(
     cron: Annotated[
@@ -131,15 +125,25 @@ def add(
         )
     except WatchError as exc:
         fail(str(exc))
+    crontab = cron_line(watch.cron, watch.name, session.config.home) if watch.cron else None
     if json_output:
-        print_json(_watch_json(watch, session))
+        print_json({**_watch_json(watch, session), "crontab": crontab and crontab.to_json()})
         return
     stdout.print(
         f"watching {watch.url} as {watch.name!r}, {watch.trigger}; prov scheduler runs it",
         markup=False,
     )
-    if watch.cron is not None:
-        stdout.print(f"or with system cron (crontab -e):\n  {_cron_line(watch)}", markup=False)
+    if crontab is not None:
+        stdout.print(
+            f"or with system cron (crontab -e):\n  {crontab.line}", markup=False, soft_wrap=True
+        )
+    if crontab is not None and crontab.env_file is not None:
+        stdout.print(
+            f"  and write {crontab.env_file} (NAME=value lines, chmod 600) setting "
+            f"{', '.join(crontab.needs)}: the line reads credentials from there, never prints them",
+            markup=False,
+            soft_wrap=True,
+        )
 
 
 @schedule_app.command("list")

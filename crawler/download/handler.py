@@ -34,10 +34,11 @@ from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import error as tx_error
-from twisted.internet.endpoints import TCP4ClientEndpoint, wrapClientTLS
+from twisted.internet.endpoints import TCP4ClientEndpoint, TCP6ClientEndpoint, wrapClientTLS
 
 from archive.capture.exchange import Exchange
 from archive.capture.recorder import CaptureRecorder
+from archive.egress import EgressRefused, IPAddress
 from archive.timestamps import utcnow, warc_date
 from archive.urls import too_long, without_userinfo
 from crawler.download.conditional import META_KEY as PREVIOUS_KEY
@@ -48,6 +49,7 @@ from crawler.download.connection import (
     RecordingHTTPProtocol,
 )
 from crawler.download.context import capture_context
+from crawler.download.egress import EgressPolicy
 from crawler.download.recorder_share import acquire_recorder, release_recorder
 from crawler.download.request_bytes import build_request_bytes
 from crawler.download.tls import PermissiveTLSCreator, permissive_context
@@ -70,6 +72,7 @@ class RecordingDownloadHandler(BaseDownloadHandler):
         default_maxsize: int,
         max_idle_per_host: int,
         url_limit: int = 0,
+        egress: EgressPolicy | None = None,
     ) -> None:
         super().__init__(crawler)
         self.crawler = crawler
@@ -79,6 +82,7 @@ class RecordingDownloadHandler(BaseDownloadHandler):
         self.url_limit = url_limit
         self.pool = ConnectionPool(max_idle_per_host)
         self._tls_context = permissive_context()
+        self.egress = egress
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -92,6 +96,7 @@ class RecordingDownloadHandler(BaseDownloadHandler):
             default_maxsize=settings.getint("DOWNLOAD_MAXSIZE"),
             max_idle_per_host=settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"),
             url_limit=settings.getint("URLLENGTH_LIMIT"),
+            egress=EgressPolicy.from_settings(settings),
         )
 
     async def download_request(self, request: Request) -> Response:
@@ -106,7 +111,8 @@ class RecordingDownloadHandler(BaseDownloadHandler):
             self.recorder.record(exchange)
             raise IgnoreRequest(refused)
         try:
-            await self._fetch(request, exchange, proxy)
+            address = await self.egress.address_for(url, bool(proxy)) if self.egress else None
+            await self._fetch(request, exchange, proxy, address)
         except Exception as exc:
             exchange.error = exchange.error or _describe(exc, url)
             self.recorder.record(exchange)
@@ -114,7 +120,10 @@ class RecordingDownloadHandler(BaseDownloadHandler):
         self.recorder.record(exchange)
         return _to_response(request, exchange)
 
-    async def _fetch(self, request: Request, exchange: Exchange, proxy: str | None) -> None:
+    async def _fetch(
+        self, request: Request, exchange: Exchange, proxy: str | None, address: IPAddress | None
+    ) -> None:
+        """ADDRESS: connect there (checked by the egress policy), not to the URL's host."""
         timeout = float(request.meta.get("download_timeout") or self.default_timeout)
         maxsize = int(request.meta.get("download_maxsize", self.default_maxsize))
         parts = urlsplit(request.url)
@@ -126,7 +135,7 @@ class RecordingDownloadHandler(BaseDownloadHandler):
         for attempt in range(2):
             protocol = self.pool.take(key) if attempt == 0 else None
             if protocol is None:
-                protocol = await self._connect(key, request, timeout)
+                protocol = await self._connect(key, request, timeout, address)
             try:
                 sent = protocol.run(exchange, wire_bytes, origin_bytes, timeout, maxsize)
                 await maybe_deferred_to_future(sent)
@@ -137,7 +146,7 @@ class RecordingDownloadHandler(BaseDownloadHandler):
                 exchange.error = None  # the server dropped an idle connection: retry fresh
 
     async def _connect(
-        self, key: PoolKey, request: Request, timeout: float
+        self, key: PoolKey, request: Request, timeout: float, address: IPAddress | None
     ) -> RecordingHTTPProtocol:
         from twisted.internet import reactor
 
@@ -145,9 +154,13 @@ class RecordingDownloadHandler(BaseDownloadHandler):
         if proxy:
             proxy_parts = urlsplit(proxy if "://" in proxy else "http://" + proxy)
             connect_host, connect_port = proxy_parts.hostname or "", proxy_parts.port or 80
+        elif address is not None:  # checked by the egress policy: no second lookup
+            connect_host, connect_port = str(address), port
         else:
             connect_host, connect_port = host, port
-        endpoint: Any = TCP4ClientEndpoint(reactor, connect_host, connect_port, timeout=timeout)
+        ipv6 = address is not None and address.version == 6
+        endpoint_class = TCP6ClientEndpoint if ipv6 else TCP4ClientEndpoint
+        endpoint: Any = endpoint_class(reactor, connect_host, connect_port, timeout=timeout)
         creator: Any = PermissiveTLSCreator(host, self._tls_context)
         if scheme == "https" and not proxy:
             endpoint = wrapClientTLS(creator, endpoint)
@@ -194,6 +207,8 @@ def _describe(exc: Exception, url: str) -> str:
 
 
 def _scrapy_error(exc: Exception, message: str) -> Exception:
+    if isinstance(exc, EgressRefused):
+        return IgnoreRequest(message)  # recorded; never retried
     if isinstance(exc, tx_error.DNSLookupError):
         return CannotResolveHostError(message)
     if isinstance(exc, tx_error.ConnectionRefusedError):

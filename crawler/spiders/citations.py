@@ -46,6 +46,7 @@ __all__ = ["CitationsSpider"]
 
 class CitationsSpider(NamedSourceDiscovery, Spider):
     name = "citations"
+    custom_settings = {"PROV_EGRESS_POLICY": True}  # links and redirects: public addresses only
 
     def __init__(
         self, url: str = "", depth: int | str = 1, follow: str | list[str] = "", **kwargs: Any
