@@ -28,7 +28,10 @@ _VERBS = (
     "insisted|noted|notes|explained|argued|wrote|writes|reported|reports|confirmed|denied|"
     "acknowledged|admitted|asserted|stressed|emphasi[sz]ed|alleged|quipped|tweeted|vowed|"
     "predicted|estimated|concluded|suggested|recalled|replied|responded|testified|urged|"
-    "cautioned|maintained|contended|commented|observed|revealed|found|finds|showed|shows"
+    "cautioned|maintained|contended|commented|observed|revealed|found|finds|showed|shows|"
+    "recounted|recounts|asserts|argues|explains|insists|warns|stresses|denies|admits|"
+    "acknowledges|concedes|conceded|contends|disclosed|divulged|projected|projects|announces|"
+    "asks"
 )
 _AUX = (
     r"(?:(?:has|have|had|also|later|previously|earlier|further|then|again|would|long|not|never|"
@@ -86,7 +89,9 @@ _TAKES_OBJECT = frozenset({"told", "tells", "warned", "urged"})
 # verbs that report speech without "that": "Sasse said the charges are overdue"
 _BARE_CLAUSE_VERBS = word_set(
     "said says told tells added adds warned wrote writes reported reports noted notes stated "
-    "claimed claims insisted argued predicted estimated confirmed acknowledged admitted alleged"
+    "claimed claims insisted argued predicted estimated confirmed acknowledged admitted alleged "
+    "recounted asserts argues explains insists warns stresses admits concedes conceded contends "
+    "disclosed divulged projected projects"
 )
 NOT_CLAUSE_START = word_set(
     "before after in on at for with to from by about during into over against of"
