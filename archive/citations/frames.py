@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from archive.citations.lexicon import FINDING_SUBJECTS
+from archive.citations.lexicon import FINDING_SUBJECTS, GROUP_NOUNS, ORG_NOUNS, PERSON_NOUNS
 from archive.citations.quotes import Quote
 from archive.citations.sentences import Span
 from archive.citations.tokens import word_set
@@ -64,6 +64,7 @@ _CUT_AFTER = re.compile(
 _OPENERS = re.compile(
     r"^(?:but|and|so|yet|still|however|meanwhile|earlier|later|now)\b[\s,]*", re.IGNORECASE
 )
+_ROLE_NOUNS = PERSON_NOUNS | GROUP_NOUNS | ORG_NOUNS  # a headline drops the article before them
 _LOWER_SPEAKERS = word_set(
     "he she they it we i officials police analysts experts sources authorities witnesses "
     "residents prosecutors investigators scientists researchers critics lawmakers the a an his "
@@ -145,7 +146,8 @@ def _valid_speaker(value: str) -> str | None:
     if not 1 <= len(words) <= _MAX_SPEAKER_WORDS or any(mark in value for mark in '“”"«»„'):
         return None
     first = words[0]
-    if not (first[:1].isupper() or first.casefold() in _LOWER_SPEAKERS):
+    headline_role = len(words) <= 4 and words[-1].casefold() in _ROLE_NOUNS  # "ports chief"
+    if not (first[:1].isupper() or first.casefold() in _LOWER_SPEAKERS or headline_role):
         return None
     if first.casefold() in _SUBORDINATORS:
         return None
