@@ -36,6 +36,7 @@ class CrawlOutcome:
     seed_errors: dict[str, str]
     write_errors: list[str] = field(default_factory=list)
     stats: dict[str, Any] = field(default_factory=dict)
+    unwritten: list[dict[str, Any]] = field(default_factory=list)  # url, seed, error, on_disk
 
 
 def load_settings(overrides: dict[str, Any] | None = None) -> Settings:
@@ -101,6 +102,7 @@ def run_spider(
         seed_errors,
         list(stats.get("prov/write_errors", [])),
         stats,
+        list(stats.get("prov/unwritten", [])),
     )
 
 
