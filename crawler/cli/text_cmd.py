@@ -63,7 +63,7 @@ def _texts_or_fail(url: str) -> list[RowMapping]:
     if not captures:
         fail(f"{url} is not archived (prov archive {url} captures it)", 1)
     if not any(wants_text(capture) for capture in captures):
-        fail(f"no capture of {url} is a 2xx HTML or PDF response: there is no text to extract", 1)
+        fail(f"no extracted text for {url}: none of its captures is a 2xx HTML or PDF", 1)
     fail(f"no extracted text for {url} yet (prov reextract {url} extracts it)", 1)
 
 
