@@ -10,3 +10,9 @@ glossary names (``config``, ``errors``, ``timestamps``, ``digests``, ``surts``, 
 ``session`` is the composition root that opens configuration, index and store together.
 Nothing here imports Scrapy or Twisted.
 """
+
+import logging as _logging
+
+# A library's messages go to the application's handlers; with none (the prov CLI, which
+# prints its own one-line reports) they are not printed a second time by logging's last resort.
+_logging.getLogger(__name__).addHandler(_logging.NullHandler())

@@ -37,6 +37,7 @@ class CrawlOutcome:
     write_errors: list[str] = field(default_factory=list)
     stats: dict[str, Any] = field(default_factory=dict)
     seed_notes: dict[str, str] = field(default_factory=dict)  # warnings: captured all the same
+    unwritten: list[dict[str, Any]] = field(default_factory=list)  # url, seed, error, on_disk
 
 
 def load_settings(overrides: dict[str, Any] | None = None) -> Settings:
@@ -103,6 +104,7 @@ def run_spider(
         list(stats.get("prov/write_errors", [])),
         stats,
         dict(getattr(spider, "seed_notes", {})),
+        list(stats.get("prov/unwritten", [])),
     )
 
 

@@ -3,9 +3,12 @@
 Compression and disk writes happen off the caller's thread (zlib releases the GIL, so on a
 crawl this uses the second core). Index rows are group-committed: the WARC file is fsynced
 first, then the rows pointing into it are inserted, so a row never points at bytes that are
-not durably on disk. A write error (disk full, file too large) abandons the current file as
-``.open`` for :mod:`archive.warc.recovery`, is recorded in :attr:`CaptureRecorder.write_errors`
-and the recorder goes on with a new file for the next capture.
+not durably on disk. A write error (disk full, file too large) cuts the failed capture off
+again, abandons the current file as ``.open`` for :mod:`archive.warc.recovery` (deleted if it
+holds no capture), records the URL in :attr:`CaptureRecorder.unwritten` and goes on with a new
+file for the next capture. A capture whose records are on disk but whose row could not be
+indexed is ``unwritten`` with ``on_disk``: its file stays ``.open`` and the next start indexes
+it. Nothing here raises: every failure ends up in ``write_errors`` and ``unwritten``.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from typing import Any
 
 from archive.capture.exchange import Exchange
 from archive.capture.records import build_capture
+from archive.errors import error_line
 from archive.index.captures import CaptureIndex
 from archive.timestamps import utcnow, warc_date
 from archive.warc.cdxj import INDEXED_TYPES, cdxj_line, cdxj_path_for, write_cdxj
@@ -64,7 +68,7 @@ class CaptureRecorder:
         self.max_pending = max_pending
         self.new_id = new_id
         self.write_errors: list[str] = []
-        self.unwritten: list[dict[str, Any]] = []  # rows that could not be stored anywhere
+        self.unwritten: list[dict[str, Any]] = []  # url, seed, error (and on_disk) of each
         self.stats: dict[str, int] = defaultdict(int)
         self._queue: queue.Queue[object] = queue.Queue()
         self.max_queued_bytes = max_queued_bytes
@@ -87,10 +91,17 @@ class CaptureRecorder:
         exchange.context.setdefault("crawl-id", self.crawl_id)
         size = _size_of(exchange)
         with self._room:
-            while self._queued_bytes and self._queued_bytes + size > self.max_queued_bytes:
+            while (
+                self._fatal is None
+                and self._queued_bytes
+                and self._queued_bytes + size > self.max_queued_bytes
+            ):
                 self._room.wait()
+            if self._fatal is not None:
+                self._unwritten(exchange, f"capture recorder stopped: {error_line(self._fatal)}")
+                return
             self._queued_bytes += size
-        self._queue.put(exchange)
+            self._queue.put(exchange)  # under the lock: none is queued once the thread stops
 
     def close(self) -> None:
         self._queue.put(_STOP)
@@ -98,7 +109,7 @@ class CaptureRecorder:
         if self.after_close is not None:
             self.after_close()
         if self._fatal is not None:
-            raise RuntimeError(f"capture recorder failed: {self._fatal}") from self._fatal
+            self.write_errors.append(f"capture recorder stopped: {error_line(self._fatal)}")
 
     def _run(self) -> None:
         try:
@@ -123,10 +134,26 @@ class CaptureRecorder:
             self._sync()
             self._close_writer()
         except BaseException as exc:  # the crawl must hear about it, not a dead thread
-            logger.exception("capture recorder stopped")
-            self._fatal = exc
+            logger.error("capture recorder stopped: %s", error_line(exc))
+            with self._room:
+                self._fatal = exc
+                self._room.notify_all()
+            self._drain_after_fatal()
+
+    def _drain_after_fatal(self) -> None:
+        """Report what was queued when the thread stopped (it is not written)."""
+        assert self._fatal is not None
+        while True:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                return
+            if isinstance(item, Exchange):
+                self._unwritten(item, f"capture recorder stopped: {error_line(self._fatal)}")
 
     def _write(self, exchange: Exchange) -> None:
+        if self.writer.full:
+            self._sync()  # rows for a file are indexed before it is closed (or left open)
         try:
             warc = self.writer.ensure_file()
             built = build_capture(exchange, self.writer.warcinfo_id, self.new_id)
@@ -162,29 +189,35 @@ class CaptureRecorder:
         self.stats["prov/captures" if row["status"] is not None else "prov/fetch_failures"] += 1
 
     def _write_failed(self, exchange: Exchange, exc: OSError) -> None:
-        message = f"WARC write failed: {exc.strerror or exc} ({exc.filename or 'warc file'})"
+        where = f" ({Path(exc.filename).name})" if exc.filename else ""
+        message = f"WARC write failed: {exc.strerror or exc}{where}"
         logger.error("%s: %s", exchange.url, message)
         self.write_errors.append(message)
         self.stats["warc/write_errors"] += 1
         self._sync()  # rows for the complete records before this one, if the file still syncs
-        self._abandon_current()
-        self.unwritten.append({"url": exchange.url, "error": message})
+        self.writer.abandon_current()
+        self._unwritten(exchange, message)
 
-    def _abandon_current(self) -> None:
-        """Leave the current file ``.open`` (recovery cuts it after its last complete record)
-        and start a new one for the next capture."""
-        if self.writer.current is not None:
-            self.writer.current.abandon()
-            self.writer.current = None
+    def _unwritten(self, exchange: Exchange, message: str) -> None:
+        seed = exchange.context.get("seed") or exchange.url
+        self.unwritten.append({"url": exchange.url, "seed": seed, "error": message})
 
     def _error(
-        self, what: str, exc: BaseException, rows: Sequence[dict[str, Any]] = ()
+        self,
+        what: str,
+        exc: BaseException,
+        rows: Sequence[dict[str, Any]] = (),
+        *,
+        on_disk: bool = False,
     ) -> None:
-        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-        message = f"{what}: {type(exc).__name__}: {reason}"
+        message = f"{what}: {error_line(exc)}"
         logger.error(message)
         self.write_errors.append(message)
-        self.unwritten.extend({"url": r["url"], "error": message} for r in rows)
+        self.unwritten.extend(
+            {"url": r["url"], "seed": r.get("seed") or r["url"], "error": message}
+            | ({"on_disk": True} if on_disk else {})
+            for r in rows
+        )
 
     def _sync(self) -> None:
         if not self._pending:
@@ -194,12 +227,13 @@ class CaptureRecorder:
             self.writer.sync()
         except OSError as exc:  # not durable: no rows; recovery indexes what reached the disk
             self._error("WARC sync failed", exc, rows)
-            self._abandon_current()
+            self.writer.abandon_current()
             return
         try:
             self.index.add_captures(rows)
-        except Exception as exc:
-            self._error("index write failed", exc, rows)
+        except Exception as exc:  # durable but not indexed: the file stays open for recovery
+            self._error("index write failed", exc, rows, on_disk=True)
+            self.writer.abandon_current()
 
     def _file_closed(self, path: Path) -> None:
         lines = self._cdxj.pop(path.name, [])
@@ -221,5 +255,7 @@ class CaptureRecorder:
     def _close_writer(self) -> None:
         try:
             self.writer.close()
-        except OSError as exc:
-            self.write_errors.append(f"closing WARC failed: {exc}")
+        except OSError as exc:  # left open: recovery finishes it
+            self.write_errors.append(f"closing WARC failed: {error_line(exc)}")
+            self.writer.abandon_current()
+

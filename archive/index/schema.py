@@ -20,6 +20,7 @@ __all__ = [
     "crawls",
     "metadata",
     "runs",
+    "text_queue",
     "texts",
     "warc_files",
     "watches",
@@ -114,6 +115,15 @@ texts = Table(
 )
 Index("ix_texts_capture", texts.c.capture_record_id)
 Index("ix_texts_surt_timestamp", texts.c.surt, texts.c.timestamp)
+
+# Captures waiting for the text stage: recovered from a crash, or of a run whose text stage
+# did not finish. The next text stage (prov archive, crawl, reextract) takes them.
+text_queue = Table(
+    "text_queue",
+    metadata,
+    Column("capture_record_id", String(64), primary_key=True),
+    Column("queued", String(32), nullable=False),
+)
 
 audits = Table(
     "audits",

@@ -142,8 +142,10 @@ class TextStage:
                     progress(capture)
             self.writer.sync()
             self.texts.add_texts(rows)
-        finally:
-            self.writer.close()
+        except BaseException:  # a full disk: the next start indexes what reached the file
+            self.writer.abandon_current()
+            raise
+        self.writer.close()
         return rows
 
     def _extract_all(self, todo: list[Capture]) -> Iterator[tuple[Capture, dict[str, Any]]]:

@@ -5,6 +5,11 @@ capture (request, response and metadata stay together). Names are
 ``{prefix}-{timestamp}-{serial}-{hostname}-{pid}.warc.gz``, unique across concurrent
 processes and hosts. A process that dies leaves ``.open`` files; :mod:`archive.warc.recovery`
 repairs them.
+
+Writes are unbuffered, one whole gzip member at a time. A capture whose write fails (disk
+full, file too large) is cut off again, so the file ends after its last complete record, and
+a file that would hold no record but its ``warcinfo`` is deleted: no empty or header-only
+file is left behind.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import fcntl
 import os
 import socket
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,15 +61,26 @@ class WarcFile:
         self.name = name
         self.final_path = directory / name
         self.open_path = directory / (name + OPEN_SUFFIX)
-        self._file = self.open_path.open("xb")
+        self._file = self.open_path.open("xb", buffering=0)
         fcntl.flock(self._file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         self.size = 0
+        self.header_size = 0  # bytes of the warcinfo record
 
     def append(self, member: bytes) -> tuple[int, int]:
+        """Write MEMBER whole at the end (an OSError leaves a partial member: see :meth:`cut`)."""
         offset = self.size
-        self._file.write(member)
+        view = memoryview(member)
+        while view:
+            written = self._file.write(view)
+            view = view[written or 0 :]
         self.size += len(member)
         return offset, len(member)
+
+    def cut(self, size: int) -> None:
+        """Drop everything after SIZE bytes (the partial records of a failed write)."""
+        os.ftruncate(self._file.fileno(), size)
+        self._file.seek(size)
+        self.size = size
 
     def sync(self) -> None:
         self._file.flush()
@@ -79,6 +96,11 @@ class WarcFile:
     def abandon(self) -> None:
         """Close without renaming, leaving the ``.open`` file for recovery."""
         self._file.close()
+
+    def discard(self) -> None:
+        """Close and delete the file (it holds no capture)."""
+        self._file.close()
+        self.open_path.unlink(missing_ok=True)
 
 
 class WarcWriter:
@@ -131,37 +153,76 @@ class WarcWriter:
                 except FileExistsError:
                     continue
         record = warcinfo_record(name, self.warcinfo_fields, self.new_id(), self.clock())
-        warc.append(gzip_member(record.to_bytes(), self.gzip_level))
+        try:
+            warc.append(gzip_member(record.to_bytes(), self.gzip_level))
+        except OSError:
+            warc.discard()
+            raise
+        warc.header_size = warc.size
         self.warcinfo_id = record.record_id
         self.current = warc
         return warc
 
+    @property
+    def full(self) -> bool:
+        """The next :meth:`ensure_file` closes the current file and opens a new one."""
+        return self.current is not None and self.current.size >= self.max_file_size
+
     def ensure_file(self) -> WarcFile:
         """The file the next capture goes to (opens or rolls over as needed)."""
-        if self.current is not None and self.current.size >= self.max_file_size:
+        if self.full:
             self.close_current()
         return self.current or self._open_new()
 
     def write_capture(self, records: list[WarcRecord]) -> list[RecordLocation]:
-        """Append the records of one capture to one file; returns their locations."""
+        """Append the records of one capture to one file; returns their locations. On an
+        OSError none of them stays in the file (a file left with no capture is deleted)."""
         warc = self.ensure_file()
+        start = warc.size
         locations = []
-        for record in records:
-            offset, length = warc.append(gzip_member(record.to_bytes(), self.gzip_level))
-            locations.append(RecordLocation(warc.name, offset, length, record.record_id))
+        try:
+            for record in records:
+                offset, length = warc.append(gzip_member(record.to_bytes(), self.gzip_level))
+                locations.append(RecordLocation(warc.name, offset, length, record.record_id))
+        except OSError:
+            self._roll_back(warc, start)
+            raise
         return locations
+
+    def _roll_back(self, warc: WarcFile, start: int) -> None:
+        if start <= warc.header_size:
+            warc.discard()
+            self.current = None
+            return
+        with suppress(OSError):  # else recovery cuts it after its last complete member
+            warc.cut(start)
 
     def sync(self) -> None:
         if self.current is not None:
             self.current.sync()
 
     def close_current(self) -> None:
+        """Close the current file under its final name (delete it if it holds no capture)."""
         if self.current is None:
+            return
+        if self.current.size <= self.current.header_size:
+            self.current.discard()
+            self.current = None
             return
         path = self.current.close()
         self.current = None
         if self.on_closed is not None:
             self.on_closed(path)
+
+    def abandon_current(self) -> None:
+        """Leave the current file ``.open`` for recovery (deleted if it holds no capture)."""
+        if self.current is None:
+            return
+        if self.current.size <= self.current.header_size:
+            self.current.discard()
+        else:
+            self.current.abandon()
+        self.current = None
 
     def close(self) -> None:
         self.close_current()

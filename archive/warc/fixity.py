@@ -5,7 +5,8 @@ The payload digest follows WARC 1.1 section 6.3.2 as prov writes it: for a respo
 entity body with chunked transfer-coding removed and content-coding kept
 (:class:`archive.http_response.ResponseParser`); for a request, the bytes after the header
 block; for other records, the block. A damaged member is reported and the reader resyncs at
-the next gzip header, so one flipped byte does not hide the rest of the file.
+the next gzip header, so one flipped byte does not hide the rest of the file. A file with no
+record at all (0 bytes, not gzip) is damaged too: a WARC holds at least one record.
 
 A response whose own framing is broken (a server sent a chunk size that is not hex) is a
 faithful record, not damage: its block digest holds, and its payload digest covers the message
@@ -199,4 +200,7 @@ def check_stream(
             buffer = b""
     if (raw or resyncing) and not live and not quiet:
         result.problems.append((position, "incomplete gzip member at the end of the file"))
+    if not result.records and not result.problems and not live:
+        what = "empty file" if result.size == 0 else "no complete gzip member"
+        result.problems.append((0, f"not a WARC file: {what}"))
     return result

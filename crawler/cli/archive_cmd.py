@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.progress import Progress
@@ -25,6 +25,9 @@ from crawler.cli.output import (
     stderr,
     stdout,
 )
+
+if TYPE_CHECKING:
+    from crawler.runner import CrawlOutcome
 
 __all__ = ["archive_urls"]
 
@@ -63,11 +66,29 @@ def _chains(captures: list[Capture]) -> dict[str, list[Capture]]:
     return chains
 
 
-def _seed_outcome(seed: str, chain: list[Capture], seed_errors: dict[str, str]) -> str | None:
+def _unwritten_by_seed(unwritten: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The storage failure of each seed's chain (its own URL's first, else a hop's)."""
+    found: dict[str, dict[str, Any]] = {}
+    for entry in unwritten:
+        seed = entry.get("seed") or entry["url"]
+        if seed not in found or (entry["url"] == seed != found[seed]["url"]):
+            found[seed] = entry
+    return found
+
+
+def _seed_outcome(
+    seed: str,
+    chain: list[Capture],
+    seed_errors: dict[str, str],
+    unwritten: dict[str, dict[str, Any]],
+) -> str | None:
     """Why SEED failed, or None if its final capture (after redirects) is a success."""
+    stored: str | None = unwritten[seed]["error"] if seed in unwritten else None
     if not chain:
-        return seed_errors.get(seed, "not captured")
+        return stored or seed_errors.get(seed, "not captured")
     final = chain[-1]
+    if stored and final.status is not None and 300 <= final.status < 400:
+        return stored  # the redirect is stored, its target is not
     if final.error:
         return final.error
     if final.status is not None and final.status >= 400:
@@ -160,10 +181,11 @@ def archive_urls(
         run_text_stage(archive_, outcome.captures)
     finish_uploads(archive_)  # S3: wait a bounded time, say what stays pending
     chains = _chains(outcome.captures)
+    unwritten = _unwritten_by_seed(outcome.unwritten)
     failures = {
         seed: why
         for seed in seeds
-        if (why := _seed_outcome(seed, chains.get(seed, []), outcome.seed_errors))
+        if (why := _seed_outcome(seed, chains.get(seed, []), outcome.seed_errors, unwritten))
     }
     captured_seeds = {c.seed for c in outcome.captures}
     missing = [
@@ -172,14 +194,18 @@ def archive_urls(
         if seed in failures and seed not in captured_seeds
     ]
     listing = outcome.captures + missing + rejected
+    on_disk = sum(1 for entry in outcome.unwritten if entry.get("on_disk"))
     if json_output:
         print_json_list(capture.to_json() for capture in listing)
     else:
         if 0 < len(outcome.captures) <= TABLE_LIMIT:
             stdout.print(captures_table(outcome.captures, f"crawl {outcome.crawl_id}"))
+        more = plural(on_disk, "more capture is", "more captures are")
+        later = f"; {more} on disk, indexed at the next prov run" if on_disk else ""
         stdout.print(
             f"archived {len(seeds) - len(failures)} of {plural(total, 'URL')} "
-            f"({plural(len(outcome.captures), 'capture')}, crawl {outcome.crawl_id})",
+            f"({plural(len(outcome.captures), 'capture')} written and indexed, "
+            f"crawl {outcome.crawl_id}){later}",
             markup=False,
         )
     for capture in outcome.captures:
@@ -189,9 +215,36 @@ def archive_urls(
             )
     for seed, note in outcome.seed_notes.items():
         stderr.print(f"prov: warning: {seed}: {note}", markup=False)
-    for seed, why in failures.items():
-        stderr.print(f"prov: failed: {seed}: {why}", markup=False)
-    for message in outcome.write_errors:
-        stderr.print(f"prov: not archived: {message}", markup=False)
-    failed = failures or rejected or outcome.write_errors
+    _report_failures(failures, unwritten, outcome)
+    failed = failures or rejected or outcome.write_errors or outcome.unwritten
     raise typer.Exit(EXIT_SOME_FAILED if failed else EXIT_OK)
+
+
+def _storage_line(url: str, entry: dict[str, Any]) -> str:
+    later = " (its records are on disk: the next prov run indexes them)" if (
+        entry.get("on_disk")
+    ) else ""
+    return f"prov: not archived: {url}: {entry['error']}{later}"
+
+
+def _report_failures(
+    failures: dict[str, str], unwritten: dict[str, dict[str, Any]], outcome: CrawlOutcome
+) -> None:
+    """One stderr line per failed URL, then the storage errors no URL stands for."""
+    shown: set[str] = set()
+    for seed, why in failures.items():
+        entry = unwritten.get(seed)
+        if entry is not None and entry["error"] == why:
+            stderr.print(_storage_line(seed, entry), markup=False)
+            shown.add(entry["url"])
+        else:
+            stderr.print(f"prov: failed: {seed}: {why}", markup=False)
+        shown.add(seed)
+    for entry in outcome.unwritten:  # robots.txt, redirect targets, requisites
+        if entry["url"] not in shown:
+            stderr.print(_storage_line(entry["url"], entry), markup=False)
+            shown.add(entry["url"])
+    per_url = {entry["error"] for entry in outcome.unwritten}
+    for message in dict.fromkeys(outcome.write_errors):
+        if message not in per_url:
+            stderr.print(f"prov: write error: {message}", markup=False)

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from archive.config import Config, ConfigError
+from archive.errors import error_line
 from archive.index.database import DatabaseURLError
 from archive.index.rows import Capture
+from archive.index.text_queue import TextQueue
 from archive.session import Session, open_session
 from archive.store import open_store
 from archive.store.s3.store import S3Store
 from archive.store.s3.uploader import PendingFile, pending_files
+from archive.timestamps import utcnow, warc_date
 from crawler.cli.output import fail, plural, stderr
 
 __all__ = ["finish_uploads", "human_size", "open_configured_session", "run_text_stage"]
@@ -34,26 +38,62 @@ def open_configured_session(*, upload: bool = True, preflight: bool = False) -> 
     if warning:
         stderr.print(f"prov: warning: {warning}", markup=False)
     for repaired in session.repaired:
+        if repaired.error:
+            stderr.print(
+                f"prov: warning: could not repair {repaired.path.name} left open by an "
+                f"interrupted run: {repaired.error} (the next prov run tries again)",
+                markup=False,
+            )
+            continue
+        if repaired.removed:
+            stderr.print(
+                f"prov: removed {repaired.path.name} left by an interrupted run: it held no "
+                "record",
+                markup=False,
+            )
+            continue
         stderr.print(
             f"prov: repaired {repaired.path.name} left open by an interrupted run "
-            f"({plural(repaired.new_rows, 'capture')} indexed, "
-            f"{repaired.dropped_bytes} bytes of an incomplete record dropped)",
+            f"({plural(repaired.new_rows, 'capture')} indexed, {repaired.dropped_bytes} bytes "
+            "of an incomplete record dropped; the next text stage extracts their text)",
             markup=False,
         )
     return session
 
 
 def run_text_stage(session: Session, captures: list[Capture]) -> list[dict[str, Any]]:
-    """Extract the texts of CAPTURES, one stderr line per failure; a storage or index error
-    (a full disk) ends the stage with one line, and the captures stay as they are."""
-    from archive.text.stage import TextStage
+    """Extract the texts of CAPTURES and of those the text queue holds (recovered after a
+    crash, or left by a text stage that did not finish), one stderr line per failure; a
+    storage or index error (a full disk) ends the stage with one line, and what was queued
+    stays queued for the next run."""
+    from archive.text.stage import TextStage, wants_text
 
+    queue = TextQueue(session.index.engine)
+    fresh = [c for c in captures if wants_text(c)]
+    given = {c.record_id for c in fresh}
+    pending = queue.pending()
+    queued = [c for c in pending if c.record_id not in given and wants_text(c)]
+    if queued:
+        stderr.print(
+            f"prov: extracting the text of {len(queued)} earlier captures left without it "
+            "by an interrupted run",
+            markup=False,
+        )
+    todo = fresh + queued
+    ids = [c.record_id for c in fresh + pending if c.record_id]
+    saved = False
     try:
-        rows = TextStage(session.store, session.index, session.warc_dir).run(captures)
+        queue.add((c.record_id for c in fresh if c.record_id), warc_date(utcnow()))
+        saved = True
+        rows = TextStage(session.store, session.index, session.warc_dir).run(todo)
     except (OSError, SQLAlchemyError) as exc:
-        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-        stderr.print(f"prov: text stage failed: {type(exc).__name__}: {reason}", markup=False)
+        later = "; the next prov archive or prov reextract run extracts them" if saved else (
+            "; prov reextract URL extracts them later"
+        )
+        stderr.print(f"prov: text stage failed: {error_line(exc)}{later}", markup=False)
         return []
+    with suppress(SQLAlchemyError):  # a queued capture with text is not taken again anyway
+        queue.remove(ids)
     for row in rows:
         if row["error"]:
             stderr.print(f"prov: no text: {row['url']}: {row['error']}", markup=False)

@@ -53,11 +53,19 @@ def nearest(rows: list[RowMapping], stamp: str | None) -> RowMapping:
 
 
 def _texts_or_fail(url: str) -> list[RowMapping]:
+    """The texts of URL; without any, exit 1 with the command that helps."""
+    from archive.text.stage import wants_text  # the extractors load only when needed
+
     session = open_configured_session()
     rows = TextIndex(session.index.engine).texts_of(url)
-    if not rows:
-        fail(f"no extracted text for {url} (prov archive it, or prov reextract {url})", 1)
-    return rows
+    if rows:
+        return rows
+    captures = session.index.lookup(url)
+    if not captures:
+        fail(f"{url} is not archived (prov archive {url} captures it)", 1)
+    if not any(wants_text(capture) for capture in captures):
+        fail(f"no extracted text for {url}: none of its captures is a 2xx HTML or PDF", 1)
+    fail(f"no extracted text for {url} yet (prov reextract {url} extracts it)", 1)
 
 
 def text(

@@ -39,6 +39,7 @@ from twisted.internet.endpoints import TCP4ClientEndpoint, TCP6ClientEndpoint, w
 from archive.capture.exchange import Exchange
 from archive.capture.recorder import CaptureRecorder
 from archive.egress import EgressRefused, IPAddress
+from archive.errors import error_line
 from archive.timestamps import utcnow, warc_date
 from archive.urls import too_long, without_userinfo
 from crawler.download.conditional import META_KEY as PREVIOUS_KEY
@@ -178,20 +179,21 @@ class RecordingDownloadHandler(BaseDownloadHandler):
         if not release_recorder(self.crawler):
             return
         recorder = self.recorder
+        recorder.close()  # never raises: its failures are in write_errors and unwritten
         try:
-            recorder.close()
-        finally:
-            stats = self.crawler.stats
-            assert stats is not None
-            for name, value in recorder.stats.items():
-                stats.set_value(name, value)
-            stats.set_value("prov/write_errors", list(recorder.write_errors))
-            stats.set_value("prov/unwritten", list(recorder.unwritten))
             recorder.index.finish_crawl(
                 recorder.crawl_id,
                 warc_date(utcnow()),
                 "write errors" if recorder.write_errors else "ok",
             )
+        except Exception as exc:  # a full disk: the crawl row stays unfinished
+            recorder.write_errors.append(f"index write failed: {error_line(exc)}")
+        stats = self.crawler.stats
+        assert stats is not None
+        for name, value in recorder.stats.items():
+            stats.set_value(name, value)
+        stats.set_value("prov/write_errors", list(recorder.write_errors))
+        stats.set_value("prov/unwritten", list(recorder.unwritten))
 
 
 def _describe(exc: Exception, url: str) -> str:
