@@ -31,7 +31,7 @@ def test_recovered_captures_are_queued_for_the_text_stage(
     _crash_before_the_text_stage(prov_home, crashed[2])
 
     first = run_prov("text", crashed[0], home=prov_home)  # the first start repairs the file
-    assert "repaired" in first.stderr and "1 captures indexed" in first.stderr, first.stderr
+    assert "repaired" in first.stderr and "1 capture indexed" in first.stderr, first.stderr
     assert first.returncode == 1
     assert f"prov reextract {crashed[0]}" in first.stderr
     assert "prov archive it" not in first.stderr

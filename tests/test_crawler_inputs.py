@@ -146,5 +146,5 @@ def test_version_help_and_plurals(raw_server: RawHTTPServer, tmp_path: Path) -> 
         assert "<bool>" not in shown.stdout and "--json " in shown.stdout, shown.stdout
     url = raw_server.url("/plain")
     one = run_prov("archive", "--no-robots", "--no-text", url, home=home)
-    assert "archived 1 of 1 URL (1 capture, crawl " in one.stdout, one.stdout
+    assert "archived 1 of 1 URL (1 capture written and indexed, crawl " in one.stdout, one.stdout
     assert "1 capture of " in run_prov("lookup", url, home=home).stdout
