@@ -11,7 +11,6 @@ wins (a match over a "needs translation" flag over "not found"); no source text 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urljoin
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import RowMapping
@@ -19,32 +18,12 @@ from sqlalchemy.engine import RowMapping
 from archive.citations.matching import match_claim
 from archive.index.captures import CaptureIndex
 from archive.index.citations import CitationIndex
+from archive.index.rows import redirect_chain
 from archive.index.texts import TextIndex
 
-__all__ = ["MAX_REDIRECTS", "landing_url", "match_claims"]
+__all__ = ["match_claims"]
 
 _RANK = {"matched": 3, "needs_translation": 2, "not_found": 1}
-MAX_REDIRECTS = 5
-
-
-def landing_url(captures: CaptureIndex, url: str) -> str:
-    """Where URL's newest capture led: its redirect target, followed up to MAX_REDIRECTS."""
-    seen = {url}
-    for _ in range(MAX_REDIRECTS):
-        found = captures.lookup(url)
-        last = found[-1] if found else None
-        if last is None or last.status is None or not 300 <= last.status < 400:
-            return url
-        if not last.location:
-            return url
-        target = urljoin(url, last.location)
-        if target in seen:
-            return url
-        seen.add(target)
-        url = target
-    return url
-
-
 def _candidate_urls(claim: RowMapping, edges: list[RowMapping]) -> list[str]:
     if claim["cited_url"]:
         return [claim["cited_url"]]
@@ -59,7 +38,7 @@ def match_claims(engine: Engine, crawl_id: str, article_url: str) -> list[dict[s
     """Match every claim of CRAWL_ID; returns the values stored for each."""
     citations = CitationIndex(engine, crawl_id)
     texts = TextIndex(engine)
-    captures = CaptureIndex(engine)
+    captures = CaptureIndex(engine).for_crawl(crawl_id)
     edges = citations.edges(crawl_id)
     article = texts.texts_of(article_url)
     article_language = article[-1]["language"] if article else None
@@ -67,7 +46,8 @@ def match_claims(engine: Engine, crawl_id: str, article_url: str) -> list[dict[s
     for claim in citations.claims(crawl_id):
         best: dict[str, Any] = {"status": "no_source"}
         for cited in dict.fromkeys(_candidate_urls(claim, edges)):
-            url = landing_url(captures, cited)
+            chain = redirect_chain(captures, cited, seed=False)
+            url = chain[-1].url if chain else cited  # where its redirects landed
             rows = texts.texts_of(url)
             if not rows or not rows[-1]["text"]:
                 continue

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-__all__ = ["Capture", "PreviousCapture"]
+__all__ = ["Capture", "PreviousCapture", "redirect_chain"]
 
 
 @dataclass(frozen=True)
@@ -54,3 +55,32 @@ class PreviousCapture:
     payload_digest: str
     etag: str | None = None
     last_modified: str | None = None
+
+
+def redirect_chain(captures: Sequence[Capture], url: str, seed: bool = True) -> list[Capture]:
+    """The captures of URL (as the crawl's seed, or else reached by any hop of a citation
+    crawl) and of the redirects that followed, oldest first; retried attempts come first."""
+    chain = [
+        c
+        for c in captures
+        if (c.seed == url and not c.hop_path)
+        or (
+            not seed
+            and c.url == url
+            and not (c.hop_path or "").endswith("R")
+            and not set(c.hop_path or "") & {"E", "P"}
+        )
+    ]
+    seen = {c.url for c in chain}
+    while chain:
+        last = chain[-1]
+        step = [
+            c
+            for c in captures
+            if (c.hop_path or "") == (last.hop_path or "") + "R" and c.via == last.url
+        ]
+        if not step or step[-1].url in seen:  # the end, or a redirect loop
+            break
+        chain.extend(step)
+        seen.update(c.url for c in step)
+    return chain

@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from archive.index.changes import ChangeIndex, TextOf
-from archive.index.rows import Capture
+from archive.index.rows import Capture, redirect_chain
 from archive.index.watches import Watch
 from archive.text.diff import diff_texts, sentences
 from archive.timestamps import utcnow, warc_date
@@ -33,7 +33,6 @@ __all__ = [
     "check_for_change",
     "is_home_page",
     "observe",
-    "redirect_chain",
     "soft_404",
 ]
 
@@ -71,35 +70,6 @@ def is_home_page(url: str) -> bool:
     parts = urlsplit(url)
     path = parts.path.rstrip("/").lower()
     return not parts.query and (path in HOME_PATHS or bool(_LANGUAGE_ROOT.match(path)))
-
-
-def redirect_chain(captures: Sequence[Capture], url: str, seed: bool = True) -> list[Capture]:
-    """The captures of URL (as the crawl's seed, or else reached by any hop of a citation
-    crawl) and of the redirects that followed, oldest first; retried attempts come first."""
-    chain = [
-        c
-        for c in captures
-        if (c.seed == url and not c.hop_path)
-        or (
-            not seed
-            and c.url == url
-            and not (c.hop_path or "").endswith("R")
-            and not set(c.hop_path or "") & {"E", "P"}
-        )
-    ]
-    seen = {c.url for c in chain}
-    while chain:
-        last = chain[-1]
-        step = [
-            c
-            for c in captures
-            if (c.hop_path or "") == (last.hop_path or "") + "R" and c.via == last.url
-        ]
-        if not step or step[-1].url in seen:  # the end, or a redirect loop
-            break
-        chain.extend(step)
-        seen.update(c.url for c in step)
-    return chain
 
 
 def observe(
