@@ -3,9 +3,8 @@
 A claim whose source is a link (in its sentence, or carried from the sentence that introduced
 its speaker) is matched against that link's capture, redirects followed to the page they land
 on; a claim attributed by name to a registered publisher against the candidates discovered for
-it. The best result
-wins (a match over a "needs translation" flag over "not found"); no source text at all is
-"no_source" (the source was not captured, or had no text).
+it. The best result wins (a match over a "needs translation" flag over "not found"); no
+source text at all is "no_source" (the source was not captured, or had no text).
 """
 
 from __future__ import annotations

@@ -203,11 +203,11 @@ class NamedSourceDiscovery:
                     best.candidate.url,
                     callback=self.parse_page,
                     errback=self.failed,
-                    meta={
-                        "prov_seed": self.article_url,
-                        "prov_hops": meta.get("prov_hops", ""),
-                        "prov_depth": 1,
-                        "prov_role": "source",
-                        "prov_via": self.article_url,
-                    },
+                    meta=self._meta(
+                        None,
+                        prov_hops=meta.get("prov_hops", ""),
+                        prov_depth=1,
+                        prov_role="source",
+                        prov_via=self.article_url,
+                    ),
                 )
