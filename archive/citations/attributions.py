@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from archive.citations.discourse import resolve_claims
 from archive.citations.frames import DATELINE, Frame, find_frames, speaker_before
@@ -181,15 +182,7 @@ def _continuations(
     if gap not in (0, 1):
         return []
     made = [
-        replace(
-            previous,
-            statement=text[s:e],
-            start=s,
-            end=e,
-            verb=None,
-            sentence_start=group[0],
-            sentence_end=group[1],
-        )
+        _continuation(previous, text, (s, e), group)
         for s, e in (_trimmed(text, q.start, q.end) for q in quotes)
         if _word_count(text[s:e]) >= MIN_QUOTE_WORDS
     ]
@@ -233,6 +226,23 @@ def _names(attribution: Attribution, registry: Registry | None) -> Attribution:
     return replace(attribution, names=names)
 
 
+def _continuation(
+    owner: Attribution, text: str, span: Span, group: Span, **more: Any
+) -> Attribution:
+    """OWNER's attribution carried to the quotation at SPAN (its sentences: GROUP)."""
+    start, end = span
+    return replace(
+        owner,
+        statement=text[start:end],
+        start=start,
+        end=end,
+        verb=None,
+        sentence_start=group[0],
+        sentence_end=group[1],
+        **more,
+    )
+
+
 def _resolved(attribution: Attribution, resolved: Resolved) -> Attribution:
     return replace(
         attribution,
@@ -266,14 +276,11 @@ def _chained(text: str, quotes: list[Quote], found: list[Attribution]) -> list[A
             index = next((i for i, (lo, hi) in enumerate(sentences) if lo <= start < hi), 0)
             group = (sentences[index][0], max(sentences[index][1], end))
             added.append(
-                replace(
+                _continuation(
                     owner,
-                    statement=text[start:end],
-                    start=start,
-                    end=end,
-                    verb=None,
-                    sentence_start=group[0],
-                    sentence_end=group[1],
+                    text,
+                    (start, end),
+                    group,
                     sentence_index=index,
                     speaker_resolution="continuation",
                     confidence=round(owner.confidence * 0.95, 3),
