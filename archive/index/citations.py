@@ -78,26 +78,18 @@ class CitationIndex:
             candidates=candidates,
         )
 
-    def listings(self, crawl_id: str) -> list[dict[str, Any]]:
-        query = (
-            select(discovery_listings)
-            .where(discovery_listings.c.crawl_id == crawl_id)
-            .order_by(discovery_listings.c.id)
-        )
+    def _rows(self, table: Table, crawl_id: str) -> list[RowMapping]:
+        """TABLE's rows of CRAWL_ID, in the order they were written."""
+        query = select(table).where(table.c.crawl_id == crawl_id).order_by(table.c.id)
         with self.engine.connect() as conn:
-            return [dict(row) for row in conn.execute(query).mappings()]
+            return list(conn.execute(query).mappings())
+
+    def listings(self, crawl_id: str) -> list[dict[str, Any]]:
+        return [dict(row) for row in self._rows(discovery_listings, crawl_id)]
 
     def link_decisions(self, crawl_id: str) -> list[dict[str, Any]]:
-        query = (
-            select(link_decisions)
-            .where(link_decisions.c.crawl_id == crawl_id)
-            .order_by(link_decisions.c.id)
-        )
-        with self.engine.connect() as conn:
-            return [
-                {**row, "followed": bool(row["followed"])}
-                for row in conn.execute(query).mappings()
-            ]
+        rows = self._rows(link_decisions, crawl_id)
+        return [{**row, "followed": bool(row["followed"])} for row in rows]
 
     def add_claim(self, article_url: str, values: dict[str, Any]) -> None:
         self._insert(claims, article_url=article_url, status="pending", **values)
@@ -121,18 +113,10 @@ class CitationIndex:
         return found
 
     def edges(self, crawl_id: str) -> list[RowMapping]:
-        query = (
-            select(citation_edges)
-            .where(citation_edges.c.crawl_id == crawl_id)
-            .order_by(citation_edges.c.id)
-        )
-        with self.engine.connect() as conn:
-            return list(conn.execute(query).mappings())
+        return self._rows(citation_edges, crawl_id)
 
     def claims(self, crawl_id: str) -> list[RowMapping]:
-        query = select(claims).where(claims.c.crawl_id == crawl_id).order_by(claims.c.id)
-        with self.engine.connect() as conn:
-            return list(conn.execute(query).mappings())
+        return self._rows(claims, crawl_id)
 
     def set_match(self, claim_id: int, values: dict[str, Any]) -> None:
         with self.engine.begin() as conn:
