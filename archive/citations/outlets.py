@@ -175,4 +175,15 @@ def named_outlets(
         if kept and item[0] < kept[-1][1]:
             continue
         kept.append(item)
-    return kept
+    return [_registered(item, found) for item in kept]
+
+
+def _registered(
+    item: tuple[int, int, str, str | None], found: list[tuple[int, int, str, str | None]]
+) -> tuple[int, int, str, str | None]:
+    """ITEM with the registry id of a registered name inside it ("the Telegraf Vostok news
+    agency" holds "Telegraf Vostok")."""
+    if item[3] is not None:
+        return item
+    inner = next((f[3] for f in found if f[3] and item[0] <= f[0] and f[1] <= item[1]), None)
+    return (*item[:3], inner)

@@ -144,10 +144,10 @@ class CitationsSpider(NamedSourceDiscovery, Spider):
         published = _published(extraction)
         found_all = find_claims(extraction.text, links, self.registry, response.url)
         for found in found_all:
-            store.add_claim(response.url, _claim_values(found, self.registry))
+            store.add_claim(response.url, _claim_values(found))
         wanted: dict[str, Wanted] = {}
         for found in found_all:
-            source_id = _source_id(found, self.registry)
+            source_id = _source_id(found)
             if source_id and (found.source is None or found.source.kind != "link"):
                 sentence = extraction.text[found.sentence_start : found.sentence_end]
                 wanted.setdefault(source_id, []).append((found, sentence))
@@ -194,18 +194,15 @@ def _published(extraction: Extraction) -> datetime:
         return datetime.now(UTC)
 
 
-def _source_id(found: Attribution, registry: Registry) -> str | None:
+def _source_id(found: Attribution) -> str | None:
     """The registered publisher of the claim's source, named in its sentence or carried."""
     ref = found.source
     if found.source_id or ref is None or ref.kind == "link":
         return found.source_id
-    if ref.source_id:
-        return ref.source_id
-    named = registry.find_names(ref.name) if ref.name else []  # "the X news agency"
-    return named[0].source_id if named else None
+    return ref.source_id
 
 
-def _claim_values(found: Attribution, registry: Registry) -> dict[str, Any]:
+def _claim_values(found: Attribution) -> dict[str, Any]:
     """The claims row of an attribution: its source (a cited URL, a named outlet or document,
     or one carried from an earlier sentence), speaker, how both were resolved and how sure."""
     ref = found.source
@@ -213,7 +210,7 @@ def _claim_values(found: Attribution, registry: Registry) -> dict[str, Any]:
         "statement": found.statement,
         "speaker": found.speaker,
         "source_name": (ref.name if ref is not None and ref.name else None) or found.source_name,
-        "source_id": _source_id(found, registry),
+        "source_id": _source_id(found),
         "cited_url": ref.url if ref is not None else None,
         "kind": found.kind,
         "source_kind": ref.kind if ref is not None else None,
