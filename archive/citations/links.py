@@ -35,6 +35,7 @@ in ``link_context``.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
@@ -106,6 +107,23 @@ def _locate(text: str, anchor: str, cursor: int) -> Span | None:
     pattern = re.compile(r"\s+".join(re.escape(piece) for piece in pieces))
     match = pattern.search(text, cursor) or pattern.search(text)
     return (match.start(), match.end()) if match else None
+
+
+def _occurrences(extraction: Extraction) -> Iterator[tuple[str, str, Span | None]]:
+    """Each link of the text with its anchor and where it is: the extractor's own offsets when
+    it gave them, else the anchor searched for in document order."""
+    text = extraction.text
+    if extraction.anchors is not None:
+        for href, start, end in extraction.anchors:
+            yield href, normalize_space(text[start:end]), (start, end) if end > start else None
+        return
+    cursor = 0
+    for href, raw_anchor in extraction.links:
+        anchor = normalize_space(raw_anchor)
+        span = _locate(text, anchor, cursor)
+        if span is not None:
+            cursor = span[1]
+        yield href, anchor, span
 
 
 def _related(span: Span | None, paragraphs: list[Span]) -> bool:
@@ -229,13 +247,8 @@ def classify_links(
     sentences = sentence_spans(text)
     paragraphs = paragraph_spans(text)
     decisions: list[LinkDecision] = []
-    cursor = 0
-    for href, raw_anchor in extraction.links:
-        anchor = normalize_space(raw_anchor)
+    for href, anchor, span in _occurrences(extraction):
         url = without_fragment(href.strip())
-        span = _locate(text, anchor, cursor)
-        if span is not None:
-            cursor = span[1]
         sentence = sentence_at(sentences, *span) if span else (-1, -1)
         on_site = any(same_site(url, article) for article in article_urls)
         reason = url_reason(href.strip(), article_urls, anchor)

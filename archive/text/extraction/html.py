@@ -33,6 +33,7 @@ from trafilatura.settings import Document
 from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
+from archive.text.extraction.anchors import locate_anchors
 from archive.text.extraction.charset import decode_html
 from archive.text.extraction.model import Extraction, Link, OptionValue
 
@@ -217,6 +218,7 @@ def extract_html(
             return failed("trafilatura found no main text", encoding)
         main_text = _plain_text(document.body, options.include_formatting)
         links = _links(document.body)
+        anchors = locate_anchors(document.body, main_text, options.include_formatting)
     except Exception as exc:  # lxml and trafilatura raise many types; none may escape
         return failed(f"extraction failed: {type(exc).__name__}: {exc}", encoding)
     if not main_text:
@@ -230,6 +232,7 @@ def extract_html(
         language=language,
         canonical_url=canonical,
         links=links,
+        anchors=anchors,
         encoding=encoding,
         extractor=EXTRACTOR,
         extractor_version=trafilatura.__version__,
