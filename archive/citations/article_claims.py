@@ -16,10 +16,10 @@ from dataclasses import replace
 from archive.citations.attributions import Attribution, find_attributions
 from archive.citations.links import CitationLink
 from archive.citations.outlets import SourceRef
-from archive.citations.registry import Registry
+from archive.citations.registry import Registry, host_of
 from archive.citations.sentences import sentence_spans
 
-__all__ = ["EVIDENTIAL", "find_claims"]
+__all__ = ["EVIDENTIAL", "find_claims", "own_name"]
 
 # words that present a sentence as reported or measured by someone else (a closed class:
 # hedges, reporting verbs of documents, and the nouns of evidence)
@@ -43,8 +43,7 @@ def find_claims(
     the Gazette, found by ARTICLE_URL's host in the registry) is first-hand: no source."""
     found = find_attributions(text, registry, links=links)
     own = registry.source_for_host(article_url) if registry and article_url else None
-    if own is not None:
-        found = [_first_hand(a, own.id) for a in found]
+    found = [_first_hand(a, own.id if own else None, article_url) for a in found]
     covered = [(a.sentence_start, a.sentence_end) for a in found]
     cited = {a.source.url for a in found if a.source is not None and a.source.url}
     starts = [start for start, _ in sentence_spans(text)]
@@ -82,11 +81,28 @@ def find_claims(
     return sorted(found, key=lambda a: a.start)
 
 
-def _first_hand(claim: Attribution, own_id: str) -> Attribution:
+def _first_hand(claim: Attribution, own_id: str | None, article_url: str | None) -> Attribution:
+    """CLAIM without a source when that source is the article's own publisher: its registry
+    id, or a name spelling the article's host ("told USA TODAY" on usatoday.com)."""
     ref = claim.source
-    named = claim.source_id == own_id or (ref is not None and ref.source_id == own_id)
-    if not named or (ref is not None and ref.url):
+    if ref is not None and ref.url:
+        return claim
+    named = own_id is not None and (
+        claim.source_id == own_id or (ref is not None and ref.source_id == own_id)
+    )
+    names = (claim.source_name, ref.name if ref is not None else None)
+    if not named and not any(own_name(name, article_url) for name in names if name):
         return claim
     return replace(
         claim, source=None, source_id=None, source_name=None, resolution=None, carried_from=None
     )
+
+
+def own_name(name: str, article_url: str | None) -> bool:
+    """Whether NAME spells a label of ARTICLE_URL's host ("USA TODAY": usatoday.com, "CNN":
+    edition.cnn.com): the article's own publisher."""
+    if not article_url:
+        return False
+    letters = re.sub(r"[^a-z0-9]", "", name.casefold().removeprefix("the "))
+    labels = host_of(article_url).split(".")[:-1]
+    return len(letters) >= 3 and letters in labels

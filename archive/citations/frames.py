@@ -8,7 +8,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from archive.citations.lexicon import FINDING_SUBJECTS, GROUP_NOUNS, ORG_NOUNS, PERSON_NOUNS
+from archive.citations.lexicon import (
+    FINDING_SUBJECTS,
+    GROUP_NOUNS,
+    ORG_NOUNS,
+    PERSON_NOUNS,
+    REPORTING_VERBS,
+)
 from archive.citations.quotes import Quote
 from archive.citations.sentences import Span
 from archive.citations.tokens import word_set
@@ -23,16 +29,7 @@ __all__ = [
     "speaker_before",
 ]
 
-_VERBS = (
-    "said|says|say|told|tells|added|adds|stated|states|declared|announced|warned|claimed|claims|"
-    "insisted|noted|notes|explained|argued|wrote|writes|reported|reports|confirmed|denied|"
-    "acknowledged|admitted|asserted|stressed|emphasi[sz]ed|alleged|quipped|tweeted|vowed|"
-    "predicted|estimated|concluded|suggested|recalled|replied|responded|testified|urged|"
-    "cautioned|maintained|contended|commented|observed|revealed|found|finds|showed|shows|"
-    "recounted|recounts|asserts|argues|explains|insists|warns|stresses|denies|admits|"
-    "acknowledges|concedes|conceded|contends|disclosed|divulged|projected|projects|announces|"
-    "asks"
-)
+_VERBS = "|".join(sorted(REPORTING_VERBS, key=len, reverse=True))
 _AUX = (
     r"(?:(?:has|have|had|also|later|previously|earlier|further|then|again|would|long|not|never|"
     r"once|[a-z]+ly)\s+)*"
@@ -50,6 +47,7 @@ _PARTICIPLE = re.compile(
     r",\s*(?:speaking|writing|testifying|appearing|talking|responding|answering|replying)\b"
     r"[^,]*(?:,|$)"
 )
+_LEADING_PARTICIPLE = re.compile(r"^[A-Z][a-z]+ing\b[^,]{0,80},\s+(?=[A-Z])")
 _PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|be|is|are)\s+$")
 _BY_AFTER = re.compile(r"\s+by\b")
 _ADJECTIVE_BEFORE = re.compile(
@@ -182,6 +180,7 @@ def speaker_before(text: str, lo: int, frame: Frame) -> str | None:
     lo = dateline.end() if dateline else lo
     pre = _OPENERS.sub("", text[lo : frame.start].strip(' \t\n,;:—–-”"»'))
     pre = _PARTICIPLE.sub("", pre)  # "Halvik, speaking at a news conference, said"
+    pre = _LEADING_PARTICIPLE.sub("", pre)  # "Citing the database, NASA noted"
     who = _WHO.match(pre)
     if who:
         pre = who.group("np").strip()

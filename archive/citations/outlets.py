@@ -47,7 +47,12 @@ _OWNED_NOUN = re.compile(
     r"(?:(?:official|own|state|main|flagship|party|government)\s+)*"
     rf"(?:{_OUTLET_NOUN}|mouthpiece|publication|press\s+service)(?![\w’'])"
 )
-_TOLD = re.compile(r"\btold\s+(?:the\s+)?$")
+_AFFILIATE = (
+    r"(?:affiliate|sister\s+(?:station|paper|network|channel)|station|network|broadcaster|"
+    r"newspaper|channel)"
+)
+_TOLD = re.compile(rf"\btold\s+(?:the\s+)?(?:(?:[A-Z][\w.&]*\s+)?{_AFFILIATE}\s+)?$")
+_AFFILIATE_AFTER = re.compile(rf"\s+{_AFFILIATE}\s+[A-Z]")
 _BEFORE_OUTLET = re.compile(
     r"(?:\binterviews?\s+(?:given\s+)?(?:to|with)|\bspeaking\s+to|\bspoke\s+to|"
     r"\bwr(?:ote|iting)\s+(?:in|for)|\bop-ed\s+(?:in|for)|\bcolumn\s+(?:in|for)|"
@@ -57,8 +62,15 @@ _BEFORE_OUTLET = re.compile(
 _ACRONYM = re.compile(r"^[A-Z]{2,6}$")
 _OCCASION = re.compile(
     r"\b(?:in\s+an?\s+(?:written\s+|joint\s+|brief\s+|emailed\s+)?statement|told\s+reporters|"
-    r"(?:at|during)\s+an?\s+(?:news|press)\s+(?:conference|briefing)|in\s+a\s+(?:televised|"
-    r"video|radio)\s+address|in\s+a\s+speech|told\s+(?:a|the)\s+(?:crowd|audience|rally|"
+    r"told\s+(?:the\s+|a\s+|an\s+)?(?!(?:news|newspaper|paper|agency|daily|weekly|broadcaster|"
+    r"channel|magazine|station|radio|television|website|outlet|wire|tabloid|publication)\b)"
+    r"[a-z]{3,}s\b|told\s+[A-Z][\w\-]*['’]s\s+[a-z]+|"
+    r"in\s+(?:remarks|comments|testimony|evidence|a\s+submission)\s+to|previously\s+(?:said|told)|"
+    r"said\s+separately|"
+    r"(?:in|at|during|on|over|via|by)\s+(?:an?|the|his|her|their|its)\s+(?:[\w\-]+\s+){0,2}?"
+    r"(?:webinar|e-?mail|speech|interview|call|conference|briefing|hearing|meeting|event|"
+    r"session|forum|panel|summit|rally|debate|address|appearance|visit|trip|press\s+release)|"
+    r"over\s+e-?mail|by\s+(?:tele)?phone|told\s+(?:a|the)\s+(?:crowd|audience|rally|"
     r"conference|court|jury|committee|hearing))\b",
     re.IGNORECASE,
 )
@@ -165,7 +177,7 @@ def named_outlets(
             or (  # "told CNN"; "told Winfrey" may well be a person
                 named and _TOLD.search(lead) and mention.text.replace(" ", "").isupper()
             )
-        ):
+        ) and not _AFFILIATE_AFTER.match(text, mention.end):  # "CNN affiliate WUSA": WUSA
             found.append((mention.start, mention.end, mention.text, mention.source_id))
     found = [_with_article(text, span, item) for item in found]
     kept: list[tuple[int, int, str, str | None]] = []

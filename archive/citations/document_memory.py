@@ -1,0 +1,72 @@
+"""Linked documents that the text recalls later: "[a paper] ..." then "wrote in the paper".
+
+An article links a document once ("According to [a paper] published in Nature Astronomy",
+"Sarovia's foreign ministry issued [a statement]", "a new peer-reviewed paper [published in
+Oxford Open Climate Change]") and afterwards only names it again with a definite article ("the
+paper", "the report", "in the statement"). The noun is read in the link's anchor or in the
+three words before it. Nouns of one kind recall each other ("the report" after "a paper"; "the
+release" after "a statement"), and the latest document of a kind is the one recalled.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from archive.citations.outlets import LinkSpan
+from archive.citations.sentences import Span
+
+__all__ = ["DOCUMENT_KINDS", "DocumentMemory"]
+
+# noun -> its kind: nouns of one kind may recall each other
+_KIND_NOUNS = {
+    "research": "paper study report analysis survey assessment review preprint research",
+    "statement": "statement release announcement communique",
+    "post": "post blog tweet thread",
+    "interview": "interview",
+    "commentary": "commentary column op-ed essay editorial",
+    "letter": "letter memo memorandum",
+    "filing": "filing lawsuit complaint indictment ruling",
+    "recording": "transcript call webinar video podcast",
+    "notice": "summary update notice factsheet",
+}
+DOCUMENT_KINDS: dict[str, str] = {
+    noun: kind for kind, nouns in _KIND_NOUNS.items() for noun in nouns.split()
+}
+_NOUN = re.compile(r"[a-z][a-z\-]*")
+_DEFINITE = re.compile(r"\b(?:the|that|this|same)\s+", re.IGNORECASE)
+_WORD = re.compile(r"[\w\-]+")
+_BEFORE_WORDS = 3
+
+
+@dataclass
+class DocumentMemory:
+    """The latest linked document of each kind, as the text has been read so far."""
+
+    latest: dict[str, tuple[LinkSpan, int, str]] = field(default_factory=dict)
+
+    def register(self, text: str, links: Sequence[LinkSpan], span: Span, index: int) -> None:
+        """Remember the documents linked in sentence INDEX (SPAN)."""
+        for link in links:
+            if not (span[0] <= link[0] and link[1] <= span[1]):
+                continue
+            before = text[max(span[0], link[0] - 40) : link[0]].split()[-_BEFORE_WORDS:]
+            words = _NOUN.findall(text[link[0] : link[1]].casefold())
+            words += [w.casefold() for w in before]
+            kinds = [(DOCUMENT_KINDS[w], w) for w in words if w in DOCUMENT_KINDS]
+            if kinds:
+                kind, noun = kinds[0]
+                self.latest[kind] = (link, index, noun)
+
+    def recall(self, text: str, span: Span, excluded: Span) -> tuple[LinkSpan, int, str] | None:
+        """The linked document that SPAN (outside EXCLUDED, the statement) names again with a
+        definite article: ("the paper" -> the link of "a paper"), or None."""
+        for match in _DEFINITE.finditer(text, *span):
+            if excluded[0] <= match.start() < excluded[1]:
+                continue
+            for word in _WORD.findall(text, match.end(), span[1])[:_BEFORE_WORDS]:
+                kind = DOCUMENT_KINDS.get(word.casefold())
+                if kind is not None and kind in self.latest:
+                    return self.latest[kind]
+        return None
