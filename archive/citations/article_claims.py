@@ -2,8 +2,9 @@
 
 An attribution ("Kell said ...", "according to a report ...") is a claim with a speaker and,
 when one is cited or carried, a source. A sentence that holds a citation link but no
-attribution ("GateHouse reportedly laid off more than 60 employees", with a link on "laid
-off") is a claim too: the link is its source (``kind="link"``). This is what the citations
+attribution is a claim too when it states a reported or measured fact ("GateHouse reportedly
+[laid off] more than 60 employees"; see ``linked_facts``): the link is its source
+(``kind="link"``). This is what the citations
 spider records and what the evaluation set scores.
 """
 
@@ -14,22 +15,16 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from archive.citations.attributions import Attribution, find_attributions
+from archive.citations.display_lines import inherit_from_body
+from archive.citations.embedded_posts import embedded_posts
+from archive.citations.linked_facts import backing_links, reported_or_measured
 from archive.citations.links import CitationLink
 from archive.citations.outlets import SourceRef
 from archive.citations.registry import Registry, host_of
 from archive.citations.sentences import sentence_spans
 
-__all__ = ["EVIDENTIAL", "find_claims", "own_name"]
+__all__ = ["find_claims", "own_name"]
 
-# words that present a sentence as reported or measured by someone else (a closed class:
-# hedges, reporting verbs of documents, and the nouns of evidence)
-EVIDENTIAL = re.compile(
-    r"\b(?:reportedly|allegedly|apparently|according|estimat\w*|project(?:s|ed|ions?)|"
-    r"found|finds|show(?:s|ed|n)?|suggest(?:s|ed)?|conclud\w*|indicat\w*|"
-    r"data|figures|survey\w*|stud(?:y|ies)|report(?:s|ed)?|analys[ie]s|records?|poll\w*|"
-    r"announc\w*|confirm\w*|disclos\w*|filings?|documents?)\b",
-    re.IGNORECASE,
-)
 
 
 def find_claims(
@@ -38,47 +33,95 @@ def find_claims(
     registry: Registry | None = None,
     article_url: str | None = None,
 ) -> list[Attribution]:
-    """Attributions read with LINKS, then each linked sentence no attribution covers, in
-    document order. A statement made to the article's own publisher ("told the Gazette" in
-    the Gazette, found by ARTICLE_URL's host in the registry) is first-hand: no source."""
+    """Attributions read with LINKS, then the embedded posts and each linked statement of
+    fact no attribution covers, in document order. A statement made to the article's own
+    publisher ("told the Gazette" in the Gazette, found by ARTICLE_URL's host in the registry
+    or spelling it) is first-hand: no source."""
     found = find_attributions(text, registry, links=links)
     own = registry.source_for_host(article_url) if registry and article_url else None
     found = [_first_hand(a, own.id if own else None, article_url) for a in found]
-    covered = [(a.sentence_start, a.sentence_end) for a in found]
-    cited = {a.source.url for a in found if a.source is not None and a.source.url}
     starts = [start for start, _ in sentence_spans(text)]
+    covered = [(a.sentence_start, a.sentence_end) for a in found]
+    for claim in [*_posts(text, links, registry, starts), *_linked_facts(links, starts)]:
+        span = (claim.start, claim.end)
+        if any(start < span[1] and span[0] < end for start, end in covered):
+            continue
+        covered.append((claim.sentence_start, claim.sentence_end))
+        found.append(claim)
+    return inherit_from_body(text, sorted(found, key=lambda a: a.start))
+
+
+def _sentence_index(starts: list[int], offset: int) -> int:
+    return max(0, sum(1 for start in starts if start <= offset) - 1)
+
+
+def _linked_facts(links: Sequence[CitationLink], starts: list[int]) -> list[Attribution]:
+    """Each sentence whose link backs a reported or measured fact (``linked_facts``)."""
+    claims: list[Attribution] = []
     for link in links:
-        if not link.sentence or link.url in cited or link.start < 0:
+        if not link.sentence or link.start < 0:
             continue
-        if not EVIDENTIAL.search(link.sentence):
+        if not reported_or_measured(link.sentence) or not backing_links([link.url]):
             continue
-        span = (link.sentence_start, link.sentence_end)
-        if any(start <= span[0] < end or span[0] <= start < span[1] for start, end in covered):
-            continue
-        cited.add(link.url)
-        covered.append(span)
-        index = sum(1 for start in starts if start <= span[0]) - 1
-        found.append(
+        if claims and claims[-1].start == link.sentence_start:
+            continue  # the sentence's first backing link is its source
+        index = _sentence_index(starts, link.sentence_start)
+        claims.append(
             Attribution(
                 statement=link.sentence,
-                start=span[0],
-                end=span[1],
+                start=link.sentence_start,
+                end=link.sentence_end,
                 kind="link",
                 speaker=None,
                 speaker_text=None,
                 verb=None,
-                sentence_start=span[0],
-                sentence_end=span[1],
+                sentence_start=link.sentence_start,
+                sentence_end=link.sentence_end,
                 source_id=link.source_id,
                 source_name=link.anchor,
-                sentence_index=max(0, index),
-                source=SourceRef("link", link.anchor, link.url, link.source_id, max(0, index)),
+                sentence_index=index,
+                source=SourceRef("link", link.anchor, link.url, link.source_id, index),
                 resolution="link",
                 speaker_resolution="none",
                 confidence=0.7,  # a link in a sentence, not an attribution: weaker evidence
             )
         )
-    return sorted(found, key=lambda a: a.start)
+    return claims
+
+
+def _posts(
+    text: str, links: Sequence[CitationLink], registry: Registry | None, starts: list[int]
+) -> list[Attribution]:
+    """The lines of each embedded post, claims of its author with the post as source."""
+    spans = [(link.start, link.end, link.url) for link in links if link.start >= 0]
+    claims: list[Attribution] = []
+    for post in embedded_posts(text, spans):
+        source = registry.find_source(post.url) if registry and post.url else None
+        sid = source.id if source else None
+        for start, end in post.lines:
+            index = _sentence_index(starts, start)
+            ref = SourceRef("link", "post", post.url, sid, index) if post.url else None
+            claims.append(
+                Attribution(
+                    statement=text[start:end],
+                    start=start,
+                    end=end,
+                    kind="post",
+                    speaker=post.author,
+                    speaker_text=post.author,
+                    verb=None,
+                    sentence_start=start,
+                    sentence_end=end,
+                    source_id=sid,
+                    source_name="post" if ref else None,
+                    sentence_index=index,
+                    source=ref,
+                    resolution="link" if ref else None,
+                    speaker_resolution="explicit",
+                    confidence=0.9,
+                )
+            )
+    return claims
 
 
 def _first_hand(claim: Attribution, own_id: str | None, article_url: str | None) -> Attribution:

@@ -76,6 +76,7 @@ class Attribution:
     speaker_resolution: str = "explicit"  # explicit|pronoun|surname|description|continuation
     speaker_from: int | None = None  # sentence of the mention the speaker refers back to
     confidence: float = 1.0  # lower for pronouns, descriptions and long carries
+    repeats: int | None = None  # a headline's claim: the start of the body claim it repeats
 
 
 def _trimmed(text: str, start: int, end: int) -> Span:
@@ -173,8 +174,9 @@ def _continuations(
     previous: Attribution | None,
     paragraphs: list[Span],
 ) -> list[Attribution]:
-    """Quotations with no frame that continue the previous quotation (same speaker)."""
-    if previous is None or previous.kind != "quote":
+    """Quotations with no frame that continue the previous attribution (same speaker): "Van
+    Der Beek noted there should be “zero shame”." then a paragraph that is a quotation."""
+    if previous is None:
         return []
     if text[group[0] : quotes[0].mark_start].strip():  # not a standalone quotation
         return []

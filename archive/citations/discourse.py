@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from archive.citations.coreference import Entity, Link
 from archive.citations.lexicon import DOCUMENT_NOUNS, GROUP_NOUNS, ORG_NOUNS, PERSON_NOUNS
 from archive.citations.mentions import Mention
-from archive.citations.outlets import LinkSpan
+from archive.citations.outlets import LinkSpan, is_occasion
 from archive.citations.registry import Registry
 from archive.citations.resolution import Claimed, Resolved, carry_factor, speaker_confidence
 from archive.citations.sentences import Span
@@ -116,7 +117,34 @@ def resolve_claims(
     """Speaker and source of each claim of ``text`` (claims in text order)."""
     first = _read(_Reader(text, registry, sorted(links)), claims)
     learned = {e.name.casefold(): e.gender for e in first.tracker.entities if e.kind == "person"}
-    return [r for r in _read(_Reader(text, registry, sorted(links), learned), claims).results if r]
+    reader = _read(_Reader(text, registry, sorted(links), learned), claims)
+    return _named_next(text, reader.sentences, [r for r in reader.results if r])
+
+
+def _named_next(text: str, sentences: list[Span], results: list[Resolved]) -> list[Resolved]:
+    """A quotation whose source its speaker's next one names ("“I get on the highway ...,”
+    said Watson. “I try to grab my wheel ...,” Watson told affiliate KFSM."): the two, in
+    the same or the next sentence, are one account, so the earlier takes that source."""
+    filled = list(results)
+    for number in range(len(filled) - 2, -1, -1):
+        earlier, later = filled[number], filled[number + 1]
+        if (
+            earlier.source is None
+            and later.source is not None
+            and later.source.sentence == later.sentence_index
+            and earlier.entity is not None
+            and earlier.entity is later.entity
+            and 0 <= later.sentence_index - earlier.sentence_index <= 1
+            and not is_occasion(text, *sentences[earlier.sentence_index])
+        ):
+            filled[number] = replace(
+                earlier,
+                source=later.source,
+                resolution=f"carried from sentence {later.sentence_index}",
+                carried_from=later.sentence_index,
+                confidence=round(earlier.confidence * 0.9, 3),
+            )
+    return filled
 
 
 def _read(reader: _Reader, claims: Sequence[Claimed]) -> _Reader:

@@ -109,6 +109,7 @@ _MODIFIERS = re.compile(
     r"\b)*)*"
 )
 _MIN_CLAUSE_WORDS = 4
+_APPROXIMATE = re.compile(r"\s*(?:about|around|over|nearly|almost|roughly|some)\s+[$£€]?\d")
 _MAX_BEFORE_THAT = 10
 _MAX_SPEAKER_WORDS = 16
 _MAX_SUBJECT_WORDS = 6
@@ -296,6 +297,8 @@ class Frame:
         rest = after[modifiers.end() if modifiers else 0 :]
         that = complementizer(after)
         first_after = after.split()[0].casefold() if after.split() else ""
+        if _APPROXIMATE.match(after):  # "says about 9,000 vehicles a day crossed": a number
+            first_after = ""
         clause_follows = that is not None or (
             len(rest.split()) >= _MIN_CLAUSE_WORDS
             and not rest.lstrip().startswith(",")
@@ -321,7 +324,9 @@ class Frame:
                 return None
             start = clause.end()
         first_word = text[start : start + 20].split()[:1]
-        if not first_word or first_word[0].casefold() in NOT_CLAUSE_START:
+        if not first_word or (
+            first_word[0].casefold() in NOT_CLAUSE_START and not _APPROXIMATE.match(text, start)
+        ):
             return None
         return (start, group[1]), speaker, "reported"
 

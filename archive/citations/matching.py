@@ -14,7 +14,9 @@
    together): score 1.0, method ``exact``, offsets of the occurrence.
 3. Fuzzy: every window of 1 to 3 consecutive sentences of one paragraph is scored
    ``0.55 * recall + 0.30 * ngrams + 0.15 * precision`` where ``recall`` is the share of the
-   statement's (stemmed, stop-word-free) words found in the window, ``precision`` the share of
+   statement's (stemmed, stop-word-free) words found in the window, each word weighed by its
+   rarity in the source (``log(1 + sentences / sentences holding it)``: "collapsed" in one
+   sentence points at that passage, "talks" in ten does not), ``precision`` the share of
    the window's words found in the statement, and ``ngrams`` the share of the statement's
    character 4-grams found in the window. A statement of fewer than five distinct words has its
    score scaled by ``words / 5`` (two common words prove nothing). A window whose words in
@@ -28,6 +30,7 @@ Offsets are ``[start, end)`` in ``source_text``.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -147,6 +150,16 @@ def _plain_stems(statement: str, wanted: set[str]) -> set[str]:
     return {stem for stem in wanted - named if not stem.isdigit()}
 
 
+def _rarity(wanted: set[str], sentences: list[set[str]]) -> dict[str, float]:
+    """Each statement word's weight: rarer in the source, heavier (a word in every sentence
+    of the source tells no passage from another; one in a single sentence points at it)."""
+    count = len(sentences)
+    return {
+        word: math.log(1.0 + count / max(1, sum(word in words for words in sentences)))
+        for word in wanted
+    }
+
+
 def _fuzzy(statement: str, source_text: str) -> tuple[float, Span, str] | None:
     wanted = stems(statement)
     spans = sentence_spans(source_text)
@@ -154,6 +167,8 @@ def _fuzzy(statement: str, source_text: str) -> tuple[float, Span, str] | None:
         return None
     plain = _plain_stems(statement, wanted)
     sentence_stems = {span: stems(source_text[span[0] : span[1]]) for span in spans}
+    weight = _rarity(wanted, list(sentence_stems.values()))
+    total = sum(weight.values())
     first_cut: list[tuple[float, float, int, Span]] = []
     for window in _windows(spans, paragraph_spans(source_text)):
         have: set[str] = set().union(
@@ -161,7 +176,8 @@ def _fuzzy(statement: str, source_text: str) -> tuple[float, Span, str] | None:
         )
         common = len(wanted & have)
         if len(plain & have) >= min(MIN_PLAIN_COMMON, len(plain)) and plain & have:
-            recall, precision = common / len(wanted), common / len(have)
+            recall = sum(weight[word] for word in wanted & have) / total
+            precision = common / len(have)
             first_cut.append((recall, precision, window[1] - window[0], window))
     if not first_cut:
         return None  # nothing in common, or only names and numbers

@@ -60,6 +60,7 @@ _BEFORE_OUTLET = re.compile(
     r"(?:the\s+)?$"
 )
 _ACRONYM = re.compile(r"^[A-Z]{2,6}$")
+_THE_BEFORE = re.compile(r"\b[Tt]he\s+$")
 _OCCASION = re.compile(
     r"\b(?:in\s+an?\s+(?:written\s+|joint\s+|brief\s+|emailed\s+)?statement|told\s+reporters|"
     r"told\s+(?:the\s+|a\s+|an\s+)?(?!(?:news|newspaper|paper|agency|daily|weekly|broadcaster|"
@@ -169,10 +170,11 @@ def named_outlets(
         if (
             (mention.kind == "outlet" and named)
             or (named and re.match(r"\s+(?:has\s+)?reported\b", after))
-            or (
+            or (  # "an interview with POLITICO Playbook", "given to the Morning Ledger";
+                # "with Winfrey" is a person (no article, not an acronym)
                 named
                 and _BEFORE_OUTLET.search(lead)
-                and (mention.kind == "name" or _ACRONYM.match(mention.text))
+                and (_ACRONYM.match(mention.text.split()[0]) or _THE_BEFORE.search(lead))
             )
             or (  # "told CNN"; "told Winfrey" may well be a person
                 named and _TOLD.search(lead) and mention.text.replace(" ", "").isupper()

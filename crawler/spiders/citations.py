@@ -220,4 +220,5 @@ def _claim_values(found: Attribution) -> dict[str, Any]:
         "confidence": found.confidence,
         "start": found.start,
         "end": found.end,
+        "repeats": found.repeats,
     }
