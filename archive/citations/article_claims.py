@@ -26,7 +26,6 @@ from archive.citations.sentences import sentence_spans
 __all__ = ["find_claims", "own_name"]
 
 
-
 def find_claims(
     text: str,
     links: Sequence[CitationLink],
@@ -61,7 +60,8 @@ def _linked_facts(links: Sequence[CitationLink], starts: list[int]) -> list[Attr
     for link in links:
         if not link.sentence or link.start < 0:
             continue
-        if not reported_or_measured(link.sentence) or not backing_links([link.url]):
+        anchor = (link.start - link.sentence_start, link.end - link.sentence_start)
+        if not reported_or_measured(link.sentence, anchor) or not backing_links([link.url]):
             continue
         if claims and claims[-1].start == link.sentence_start:
             continue  # the sentence's first backing link is its source

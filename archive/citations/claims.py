@@ -23,6 +23,8 @@ from archive.index.texts import TextIndex
 __all__ = ["match_claims"]
 
 _RANK = {"matched": 3, "needs_translation": 2, "not_found": 1}
+
+
 def _candidate_urls(claim: RowMapping, edges: list[RowMapping]) -> list[str]:
     if claim["cited_url"]:
         return [claim["cited_url"]]

@@ -88,8 +88,6 @@ def embedded_posts(text: str, links: Sequence[LinkSpan]) -> list[EmbeddedPost]:
                 above = _line_above(text, above[0])
             if lines:
                 posts.append(
-                    EmbeddedPost(
-                        credit.group("name").strip(), url, tuple(lines), credit.span()
-                    )
+                    EmbeddedPost(credit.group("name").strip(), url, tuple(lines), credit.span())
                 )
     return sorted(posts, key=lambda post: post.credit)

@@ -74,7 +74,15 @@ _SUBORDINATORS = word_set(
     "whether where in on at for during to from by with under over like unlike amid among within "
     "without"
 )
-_APPOSITIVE = re.compile(r"^\s*(?:a|an|the|his|her|its|their|[A-Z][\w.\-]*)\b[^,]*,?\s*$")
+# words before a role noun in an apposition: "deputy associate administrator for ..."
+_ROLE_MODIFIERS = (
+    "senior|former|deputy|chief|associate|assistant|vice|acting|interim|executive|managing|"
+    "lead|principal|general|co|founding|longtime|veteran|local|state|federal|national"
+)
+_APPOSITIVE = re.compile(
+    r"^\s*(?:a|an|the|his|her|its|their|at|of|from|with|[A-Z][\w.\-]*|"
+    rf"(?:(?:{_ROLE_MODIFIERS})\s+)*(?:{'|'.join(sorted(PERSON_NOUNS))}))\b[^,]*,?\s*$"
+)
 _JOINERS = re.compile(
     r"(?<![\w-])(?:after|before|when|while|because|since|than|and|but|that|which|who|where|if|"
     r"as|so|until|unless|by)(?![\w-])"

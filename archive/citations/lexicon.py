@@ -38,6 +38,8 @@ REPORTING_VERBS = word_set(
     "tweeted vowed predicted estimated concluded suggested recalled replied responded "
     "testified urged cautioned maintained contended commented observed revealed found finds "
     "showed shows recounted recounts asserts argues explains insists warns stresses denies "
+    "written assured assures hinted hints boasted complained reiterated remarked retorted "
+    "countered lamented conceded "
     "admits acknowledges concedes conceded contends disclosed divulged projected projects "
     "announces asks "
 )

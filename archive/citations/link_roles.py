@@ -143,10 +143,6 @@ def choose_source_link(
         anchor = text[link[0] : link[1]]
         if _verb_anchor(anchor) and not _inside(link, statement):
             role, rank = "frame", _RANK["frame"]  # "[Leon Cooperman blasted on a call]"
-        elif _inside(link, statement):
-            quoted = any(_inside(link, quotation) for quotation in quotations)
-            backs = _backs_words(link[2], speaker_kind, speaker_name)
-            role, rank = ("statement", _RANK["statement"]) if backs and not quoted else ("", 0)
         elif _inside(link, speaker) or (
             speaker is not None and link[0] < speaker[1] and speaker[0] < link[1]
         ):
@@ -158,6 +154,10 @@ def choose_source_link(
                 role, rank = "speaker", _RANK["speaker-organisation"]
             else:
                 role, rank = "", 0
+        elif _inside(link, statement):
+            quoted = any(_inside(link, quotation) for quotation in quotations)
+            backs = _backs_words(link[2], speaker_kind, speaker_name)
+            role, rank = ("statement", _RANK["statement"]) if backs and not quoted else ("", 0)
         elif frame_words(anchor):
             role, rank = "frame", _RANK["frame"]
         else:

@@ -50,7 +50,8 @@ _POSSESSIVE = re.compile(r"['’]s?$")
 _PROFILE_WORDS = word_set(
     "about about-us who-we-are people person persons staff staff-profiles team profile "
     "profiles bio bios biography experts expert organization organisation organizations "
-    "company companies members member author authors contributors leadership directory"
+    "company companies members member author authors contributors leadership directory "
+    "faculty fellows scholars researchers employees"
 )
 
 
@@ -114,7 +115,9 @@ def profile_like(url: str) -> bool:
 
 def names_in_url(url: str, name: str) -> bool:
     """Whether the URL's host or path holds a word of NAME of four letters or more (the
-    speaker's own site or page: ``sudanreeves.org`` for Eric Reeves)."""
+    speaker's own site: ``sudanreeves.org`` for Eric Reeves), profile pages left out."""
+    if profile_like(url):
+        return False  # a page about the speaker, not one of their own words
     parts = urlsplit(url)
     where = _fold(f"{parts.hostname or ''} {unquote(parts.path)}")
     return any(len(word) >= 4 and word in where for word in _anchor_words(name))

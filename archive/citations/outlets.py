@@ -60,6 +60,12 @@ _BEFORE_OUTLET = re.compile(
     r"(?:the\s+)?$"
 )
 _ACRONYM = re.compile(r"^[A-Z]{2,6}$")
+# "Bloomberg reported that ...", "Bloomberg reported WeWork is": a clause, as an outlet reports;
+# "Amtrak reported no major delays" reports a figure, as any company does
+_REPORTED_CLAUSE = re.compile(
+    r"\s+(?:has\s+|had\s+|also\s+)*reported\s+(?:(?:on|late|early|last|this)\s+\w+\s+)?"
+    r"(?:that\b|(?:he|she|it|they|there|the|a|an|[A-Z][\w’'\-]*)\s+[\w’'\-]+)"
+)
 _THE_BEFORE = re.compile(r"\b[Tt]he\s+$")
 _OCCASION = re.compile(
     r"\b(?:in\s+an?\s+(?:written\s+|joint\s+|brief\s+|emailed\s+)?statement|told\s+reporters|"
@@ -165,11 +171,14 @@ def named_outlets(
         if mention.kind in ("person", "pronoun", "group", "document") or mention.possessive:
             continue
         lead = text[max(span[0], mention.start - 40) : mention.start]
-        after = text[mention.end : mention.end + 16]
         named = mention.proper
         if (
             (mention.kind == "outlet" and named)
-            or (named and re.match(r"\s+(?:has\s+)?reported\b", after))
+            or (
+                named
+                and mention.kind != "organisation"
+                and _REPORTED_CLAUSE.match(text, mention.end)
+            )
             or (  # "an interview with POLITICO Playbook", "given to the Morning Ledger";
                 # "with Winfrey" is a person (no article, not an acronym)
                 named

@@ -37,7 +37,8 @@ _INTERVIEW = re.compile(
 )
 _BY_AFTER = re.compile(
     r"^\s*,?\s*(?:(?:published|released|issued|prepared|produced|compiled|commissioned|"
-    r"written|conducted)\s+)?(?:(?:on|last|this)\s+\w+\s+)?(?:by|from)\s+(?:the\s+)?$"
+    r"written|conducted)\s+)?(?:(?:on|late|early|last|this|earlier|in)\s+\w+\s+){0,3}"
+    r"(?:by|from)\s+(?:the\s+)?$"
 )
 _PUBLISHED_BEFORE = re.compile(
     r"^(?:\s+(?:in|at|of|from|based\s+in)\s+(?:the\s+)?[\w’'\-]+(?:\s+[A-Z][\w’'\-]*)*)?"
