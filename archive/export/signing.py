@@ -166,7 +166,8 @@ def check_signed_data(
     domain_anchors: Sequence[x509.Certificate] = (),
 ) -> str:
     """Check SIGNED over DIGEST; returns who signed (``key sha256:...`` or ``domain NAME``).
-    TRUSTED_KEYS (base64 DER public keys): an anonymous signature must be by one of them.
+    TRUSTED_KEYS (SHA-256 hex fingerprints of public keys): an anonymous signature must be by
+    one of them.
     A domain signature's ``timestampCert`` must lead to TSA_ANCHORS and its ``domainCert`` to
     DOMAIN_ANCHORS, when given. Raises SignatureError."""
     if signed.get("hash") != digest:
@@ -183,7 +184,7 @@ def check_signed_data(
             raise SignatureError("signedData.publicKey is not a DER public key") from None
         _verify(public_key, _b64(signed.get("signature"), "signature"), digest)
         fingerprint = hashlib.sha256(raw).hexdigest()
-        if trusted_keys and fingerprint not in {key_fingerprint(k) for k in trusted_keys}:
+        if trusted_keys and fingerprint not in trusted_keys:
             raise SignatureError(f"signed by key sha256:{fingerprint}, not by a key given")
         return f"key sha256:{fingerprint}"
     if not fields <= DOMAIN_FIELDS or "domainCert" not in signed:
