@@ -22,6 +22,11 @@ def _venv() -> Path:
     return venv
 
 
+def validator_tool(name: str) -> Path:
+    """A command of the validator's venv (wacz, wb-manager, warcio...), set up if missing."""
+    return _venv() / "bin" / name
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
