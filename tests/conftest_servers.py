@@ -10,8 +10,6 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.servers.tsa import TimestampAuthority
-
 from tests.servers import (
     NEWS_HOST,
     SOURCE_HOST,
@@ -23,6 +21,7 @@ from tests.servers import (
     install_standard_routes,
     make_self_signed,
 )
+from tests.servers.tsa import TimestampAuthority
 
 __all__ = [
     "NEWS_HOST",
