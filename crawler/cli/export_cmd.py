@@ -37,7 +37,7 @@ from crawler.cli.output import (
     stdout,
 )
 
-__all__ = ["export", "key_app"]
+__all__ = ["export", "key_app", "key_create", "key_show"]
 
 SOFTWARE = f"prov {__version__}"
 
