@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import sqlite3
 import subprocess
 import zipfile
 from pathlib import Path
@@ -230,3 +231,29 @@ def test_an_existing_package_or_a_missing_key_is_exit_2(
     result = run_prov("export", "--wacz", str(out), exported["url"], home=home)
     assert result.returncode == 2 and "prov key create" in result.stderr
     assert not out.exists()
+
+
+def test_key_show_prints_the_key_the_package_is_signed_with(exported: dict[str, Any]) -> None:
+    shown = run_prov("key", "show", "--json", home=exported["home"], env=exported["env"])
+    assert shown.returncode == 0, shown.stderr
+    assert shown.json() == exported["key"]
+    assert exported["result"]["public_key"] == exported["key"]["public_key"]
+
+
+def test_a_tsa_down_at_crawl_end_fails_the_run_and_is_recorded(
+    raw_server: RawHTTPServer, other_tsa: TimestampAuthority, tmp_path: Path
+) -> None:
+    home = tmp_path / "prov-data"
+    env = prov_env(home, PROV_TSA_URLS=other_tsa.url)
+    other_tsa.down = True
+    try:
+        result = run_prov("archive", raw_server.url("/plain"), home=home, env=env)
+    finally:
+        other_tsa.down = False
+    assert result.returncode == 1
+    assert "prov: failed: trusted time for crawl" in result.stderr and "503" in result.stderr
+    with sqlite3.connect(home / "index.sqlite") as db:
+        rows = db.execute("SELECT kind, tsa, token, error FROM timestamp_tokens").fetchall()
+        proofs = db.execute("SELECT count(*) FROM record_proofs").fetchone()[0]
+    assert rows == [("batch", other_tsa.url, None, "HTTP 503 time-stamping out of service")]
+    assert proofs >= 3  # response, request, metadata: kept for a later stamp

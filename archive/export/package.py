@@ -70,7 +70,7 @@ class ExportResult:
             "records": self.records,
             "pages": self.pages,
             "claims": self.claims,
-            "signed_by": self.signed_by,
+            "public_key": self.signed_by,
             "timestamps": [s.to_json() for s in self.stamps],
             "problems": self.problems,
             "bytes": self.size,
