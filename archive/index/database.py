@@ -9,7 +9,7 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from archive.errors import ProvError
-from archive.index import citation_tables  # noqa: F401  (its tables join the metadata)
+from archive.index import citation_tables, stamp_tables  # noqa: F401  (tables join the metadata)
 from archive.index.schema import metadata
 
 __all__ = ["DatabaseURLError", "open_engine"]

@@ -16,6 +16,7 @@ from crawler import __version__
 from crawler.cli.archive_cmd import archive_urls
 from crawler.cli.changes_cmd import changes
 from crawler.cli.crawl_cmd import crawl, sources
+from crawler.cli.export_cmd import export, key_app
 from crawler.cli.lookup_cmd import lookup
 from crawler.cli.output import EXIT_SOME_FAILED, stderr, stdout
 from crawler.cli.schedule_cmd import schedule_app, scheduler
@@ -63,6 +64,8 @@ app.command()(upload)
 app.add_typer(schedule_app, name="schedule")
 app.command()(scheduler)
 app.command()(changes)
+app.command()(export)
+app.add_typer(key_app, name="key")
 
 
 def main() -> None:
@@ -82,6 +85,8 @@ __all__ = [
     "changes",
     "crawl",
     "diff",
+    "export",
+    "key_app",
     "lookup",
     "main",
     "reextract",
