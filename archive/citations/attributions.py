@@ -256,6 +256,7 @@ def find_attributions(
     """
     quotes = quote_spans(text)
     paragraphs = paragraph_spans(text)
+    spans = _link_spans(links)
     found: list[Attribution] = []
     groups = group_sentences(sentence_spans(text), quotes)
     tag_groups: set[int] = set()
@@ -277,8 +278,8 @@ def find_attributions(
         elif frames:
             reported = reported_statement(text, group, frames)
             if reported is not None:
-                found.extend(split_conjoined(text, reported))
-    resolved = resolve_claims(text, found, registry, _link_spans(links))
+                found.extend(split_conjoined(text, reported, spans))
+    resolved = resolve_claims(text, found, registry, spans)
     found = _chained(text, quotes, [_resolved(a, r) for a, r in zip(found, resolved, strict=True)])
     if registry is not None:
         found = [_registered_in_frame(text, attribution, registry) for attribution in found]

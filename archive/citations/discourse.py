@@ -131,6 +131,7 @@ def _named_next(text: str, sentences: list[Span], results: list[Resolved]) -> li
         if (
             earlier.source is None
             and later.source is not None
+            and later.source.kind != "link"  # a named outlet, not a link on its own words
             and later.source.sentence == later.sentence_index
             and earlier.entity is not None
             and earlier.entity is later.entity

@@ -117,6 +117,7 @@ _MODIFIERS = re.compile(
     r"\b)*)*"
 )
 _MIN_CLAUSE_WORDS = 4
+_JOINED_LEAD = re.compile(r"(?:^|[,;—–]\s*)(?:but|and|yet|so|while|although|though)\s*,?\s*$")
 _APPROXIMATE = re.compile(r"\s*(?:about|around|over|nearly|almost|roughly|some)\s+[$£€]?\d")
 _MAX_BEFORE_THAT = 10
 _MAX_SPEAKER_WORDS = 16
@@ -270,7 +271,10 @@ class Frame:
         speaker = text[self.end : source_end].strip()
         if not speaker or len(speaker.split()) > 14:
             return None
-        if not lead:
+        tail = text[source_end : group[1]].strip(" ,.")
+        if not lead or (
+            _JOINED_LEAD.search(lead) and len(tail.split()) >= _MIN_CLAUSE_WORDS
+        ):  # "..., but, according to Hansen, the tradeoff has been accelerated warming"
             return (source_end, group[1]), speaker, "according_to"
         if _interjected(text, group, self.start, source_end):
             return group, speaker, "according_to"

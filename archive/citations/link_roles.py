@@ -13,12 +13,10 @@ its words are:
   document or an outlet it is the source ("a March 2019 [study] by ... concluded"); for an
   organisation it is the source when it leads to its report or data rather than its home or
   profile page ("according to the [FAA]" linked to its report), and nothing says more;
-* ``statement``: inside the statement. In an organisation's or an unattributed statement it
-  is the source ("GateHouse reportedly [laid off] ..."); in a person's reported speech only
-  when it leads to a document or to the speaker's own site ("he expects to wring [$300
-  million in synergies]" linked to the call's transcript), else it is the writer's context.
-  Inside a direct quotation it is the writer's annotation of someone's words, never the
-  source;
+* ``statement``: inside the statement, in reported speech, the source of the words it sits
+  on ("he expects to wring [$300 million in synergies]", "GateHouse reportedly [laid off]
+  ..."), unless it leads to a home or profile page. Inside a direct quotation it is the
+  writer's annotation of someone's words, never the source;
 * ``aside``: anywhere else in the sentence (a relative clause, a time phrase): the source only
   of a claim with no speaker.
 
@@ -33,7 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from archive.citations.lexicon import DOCUMENT_NOUNS, OUTLET_NOUNS, REPORTING_VERBS
-from archive.citations.link_shapes import is_document, names_in_url, profile_like
+from archive.citations.link_shapes import profile_like
 from archive.citations.sentences import Span
 from archive.citations.tokens import word_set
 
@@ -156,7 +154,7 @@ def choose_source_link(
                 role, rank = "", 0
         elif _inside(link, statement):
             quoted = any(_inside(link, quotation) for quotation in quotations)
-            backs = _backs_words(link[2], speaker_kind, speaker_name)
+            backs = _backs_words(link[2])
             role, rank = ("statement", _RANK["statement"]) if backs and not quoted else ("", 0)
         elif frame_words(anchor):
             role, rank = "frame", _RANK["frame"]
@@ -167,14 +165,10 @@ def choose_source_link(
     return best[2] if best else None
 
 
-def _backs_words(url: str, speaker_kind: str | None, speaker_name: str | None) -> bool:
-    """Whether a link inside reported speech backs the speaker's words. An organisation's or an
-    unattributed statement's link does; inside a person's words a link is the writer's
-    context ("the [record warming]" linked to a news story) unless it leads to a document (a
-    transcript, a filing) or to the speaker's own site or page."""
-    if speaker_kind not in _PEOPLE:
-        return True
-    return is_document(url) or (speaker_name is not None and names_in_url(url, speaker_name))
+def _backs_words(url: str) -> bool:
+    """Whether a link inside reported speech backs the words it sits on: any page but a home
+    or profile page (a link on a name inside the statement is about that name)."""
+    return not profile_like(url)
 
 
 def _verb_anchor(anchor: str) -> bool:

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from archive.citations.mentions import Mention
+from archive.citations.news_outlets import known_outlet
 from archive.citations.registry import Registry
 from archive.citations.sentences import Span
 
@@ -52,6 +53,7 @@ _AFFILIATE = (
     r"newspaper|channel)"
 )
 _TOLD = re.compile(rf"\btold\s+(?:the\s+)?(?:(?:[A-Z][\w.&]*\s+)?{_AFFILIATE}\s+)?$")
+_AFFILIATED = re.compile(rf"\b{_AFFILIATE}\s+$")
 _AFFILIATE_AFTER = re.compile(rf"\s+{_AFFILIATE}\s+[A-Z]")
 _BEFORE_OUTLET = re.compile(
     r"(?:\binterviews?\s+(?:given\s+)?(?:to|with)|\bspeaking\s+to|\bspoke\s+to|"
@@ -136,6 +138,16 @@ def is_occasion(text: str, start: int, end: int) -> bool:
     return _OCCASION.search(text, start, end) is not None
 
 
+def _unknown_name(mention: Mention) -> bool:
+    """A name of several words that is neither an acronym nor an organisation's: "the
+    Morning Ledger" may be an outlet, "the FBI" or "the Defence Ministry" is not."""
+    return (
+        mention.kind == "name"
+        and len(mention.text.split()) >= 2
+        and not _ACRONYM.match(mention.text.split()[0])
+    )
+
+
 def _outside(found: tuple[int, int], excluded: Span | None) -> bool:
     return excluded is None or found[1] <= excluded[0] or found[0] >= excluded[1]
 
@@ -172,21 +184,20 @@ def named_outlets(
             continue
         lead = text[max(span[0], mention.start - 40) : mention.start]
         named = mention.proper
+        known = known_outlet(mention.text)
         if (
             (mention.kind == "outlet" and named)
-            or (
-                named
-                and mention.kind != "organisation"
-                and _REPORTED_CLAUSE.match(text, mention.end)
-            )
+            or (known and _REPORTED_CLAUSE.match(text, mention.end))  # "Bloomberg reported"
             or (  # "an interview with POLITICO Playbook", "given to the Morning Ledger";
-                # "with Winfrey" is a person (no article, not an acronym)
+                # "with Winfrey" is a person, "with the FBI" an agency
                 named
                 and _BEFORE_OUTLET.search(lead)
-                and (_ACRONYM.match(mention.text.split()[0]) or _THE_BEFORE.search(lead))
+                and (known or (_THE_BEFORE.search(lead) and _unknown_name(mention)))
             )
-            or (  # "told CNN"; "told Winfrey" may well be a person
-                named and _TOLD.search(lead) and mention.text.replace(" ", "").isupper()
+            or (  # "told CNN", "told affiliate KFSM"; "told Winfrey" may well be a person
+                named
+                and _TOLD.search(lead)
+                and (known or (_AFFILIATED.search(lead) and mention.text.isupper()))
             )
         ) and not _AFFILIATE_AFTER.match(text, mention.end):  # "CNN affiliate WUSA": WUSA
             found.append((mention.start, mention.end, mention.text, mention.source_id))

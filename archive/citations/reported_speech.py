@@ -8,6 +8,7 @@ group; ``split_conjoined`` cuts "... and called on ..." into two claims.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 
 from archive.citations.attribution import (
@@ -19,6 +20,7 @@ from archive.citations.attribution import (
 )
 from archive.citations.frames import Frame, speaker_before
 from archive.citations.lexicon import REPORTING_VERBS
+from archive.citations.outlets import LinkSpan
 from archive.citations.quotes import Quote
 from archive.citations.sentences import Span
 
@@ -28,6 +30,7 @@ __all__ = ["reported_statement", "split_conjoined", "with_reported"]
 _CHARACTERISES = re.compile(
     r"\b(?:described|describing|called|calling|dubbed|termed|labell?ed|branded)\b"
 )
+_CLAUSE_JOIN = re.compile(r",\s+and\s+|;\s+|,\s+but\s+")
 _CONJOINED = re.compile(
     r",?\s+and\s+(?:(?:he|she|it|they|we|also|then|later)\s+)*(?:"
     + "|".join(sorted(REPORTING_VERBS - {"say", "says", "tells"}, key=len, reverse=True))
@@ -36,15 +39,27 @@ _CONJOINED = re.compile(
 
 
 def reported_statement(text: str, group: Span, frames: list[Frame]) -> Attribution | None:
+    """The reported statement of GROUP at its first frame that has one: ended before a
+    trailing frame ("..., TASS reported.") and at a semicolon ("Starner says that the family
+    were conservative; Ford's attitude ...": what follows is the writer's)."""
     for frame in frames:
         found = frame.reported(text, group)
         if found is not None:
             span, speaker, kind = found
             span = _cut_trailing_frame(text, span, frames)
+            semicolon = text.find("; ", span[0], span[1])
+            if semicolon > span[0] and not _quoted(text, span[0], semicolon):
+                span = (span[0], semicolon)
             attribution = make_attribution(text, span, kind, frame, speaker, group)
             if attribution is not None:
                 return attribution
     return None
+
+
+def _quoted(text: str, start: int, end: int) -> bool:
+    """Whether a quotation opened in ``text[start:end]`` is still open at END."""
+    piece = text[start:end]
+    return piece.count("“") > piece.count("”") or piece.count('"') % 2 == 1
 
 
 def with_reported(
@@ -80,16 +95,27 @@ def with_reported(
     return sorted([*split_conjoined(text, reported), *kept], key=lambda a: a.start)
 
 
-def split_conjoined(text: str, attribution: Attribution) -> list[Attribution]:
+def split_conjoined(
+    text: str, attribution: Attribution, links: Sequence[LinkSpan] = ()
+) -> list[Attribution]:
     """ATTRIBUTION cut where its statement goes on with a second reporting verb of the same
     speaker ("it was deeply concerned and called on Veldana to halt ...", "..., and he noted
-    that ..."): each complement is a claim."""
+    that ..."), or with a second clause backed by a link of its own ("the province is [India's
+    breadbasket], and improvements ... helped deliver a [food surplus]"): each is a claim."""
+    cuts = [
+        (m.start(), m.end()) for m in _CONJOINED.finditer(text, attribution.start, attribution.end)
+    ]
+    for match in _CLAUSE_JOIN.finditer(text, attribution.start, attribution.end):
+        before = any(attribution.start <= link[0] < match.start() for link in links)
+        after = any(match.end() <= link[0] < attribution.end for link in links)
+        if before and after:
+            cuts.append((match.start(), match.end()))
     parts: list[Span] = []
     start = attribution.start
-    for match in _CONJOINED.finditer(text, attribution.start, attribution.end):
-        if word_count(text[start : match.start()]) >= MIN_STATEMENT_WORDS:
-            parts.append((start, match.start()))
-            start = match.end()
+    for cut_start, cut_end in sorted(cuts):
+        if cut_start >= start and word_count(text[start:cut_start]) >= MIN_STATEMENT_WORDS:
+            parts.append((start, cut_start))
+            start = cut_end
     if not parts or word_count(text[start : attribution.end]) < MIN_STATEMENT_WORDS:
         return [attribution]
     parts.append((start, attribution.end))

@@ -45,6 +45,7 @@ _PUBLISHED_BEFORE = re.compile(
     r"\s*(?:,[^,]{0,80},\s*)?(?:(?:has|have|had|also|on\s+\w+)\s+)*(?:published|released|"
     r"issued|produced|presented|put\s+out|commissioned|unveiled|submitted|filed)\s+$"
 )
+_INTERVIEWEE = re.compile(r"(?:\bby|\binterview(?:ed)?\s+with|\binterviewed)\s+(?:the\s+)?$")
 _IN_DOCUMENT = re.compile(r"\b(?:[Ii]n|[Aa]ccording\s+to|[Cc]iting|[Cc]ited)\s+$")
 _PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i"})
 
@@ -145,17 +146,19 @@ class SourceReader:
         if not people:
             return
         if _INTERVIEW.search(self.text, *span) and (cited or outlets):
-            after_by = [m for m in people if self.text[max(0, m.start - 4) : m.start] == " by "]
-            target = (after_by or people)[0]
+            named = [m for m in people if _INTERVIEWEE.search(self.text, 0, m.start)]
             name = outlets[0][2] if outlets else None
             ref = (
                 self._link_ref(cited, index, name)
                 if cited
                 else SourceRef("outlet", name, None, outlets[0][3], index)
             )
-            entity = self.entity_at(target.start)
-            if entity is not None:
-                self.cues[id(entity)] = ref
+            # the one "by" or "with" names; else anyone in the sentence may be the one
+            # interviewed ("In an [interview] ..., the BBC's Emily Maitlis pressed Andrew")
+            for target in named[:1] or people:
+                entity = self.entity_at(target.start)
+                if entity is not None:
+                    self.cues[id(entity)] = ref
         elif (framing := occasion_link(self.text, self.links, span)) is not None:
             agent = self._agent(framing, here, outlets)
             if agent is not None:
@@ -223,8 +226,11 @@ class SourceReader:
             fresh = None
         if chosen is not None and not chosen.carried(self.text):
             # a link in the statement (reported speech), beside it or on a data set backs
-            # that statement alone: it is not carried to the speaker's later statements
-            return self._link_ref(chosen.link, index, None)
+            # that statement alone: it is not carried to the speaker's later statements; an
+            # outlet the frame names says more ("According to Deadline, ... [spin-off]")
+            if not outlets:
+                return self._link_ref(chosen.link, index, None)
+            chosen = None
         cited = chosen.link if chosen is not None else None
         frame_text = self.text[group[0] : claim.start] + " " + self.text[claim.end : group[1]]
         recalled = self.memory.recall(self.text, group, statement) if cited is None else None
