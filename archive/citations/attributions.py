@@ -136,9 +136,8 @@ def _from_source(attribution: Attribution) -> Attribution:
     source = attribution.source
     if attribution.source_id is not None or source is None:
         return attribution
+    # a document is named by its publisher ("a study released by Election Data Services")
     name = source.publisher if source.kind == "document" and source.publisher else source.name
-    if source.kind == "document" and source.source_id is None:
-        name = source.name
     return replace(attribution, source_id=source.source_id, source_name=name)
 
 

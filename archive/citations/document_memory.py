@@ -14,6 +14,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from archive.citations.given_names import given_name_gender
+from archive.citations.lexicon import NAME_ORG_WORDS, NAME_OUTLET_WORDS
+from archive.citations.link_shapes import profile_like
+from archive.citations.news_outlets import known_outlet
 from archive.citations.outlets import LinkSpan
 from archive.citations.sentences import Span
 
@@ -38,13 +42,31 @@ _NOUN = re.compile(r"[a-z][a-z\-]*")
 _DEFINITE = re.compile(r"\b(?:the|that|this|same)\s+", re.IGNORECASE)
 _WORD = re.compile(r"[\w\-]+")
 _BEFORE_WORDS = 3
+_NAME_RUN = re.compile(r"^(?:[Tt]he\s+)?((?:[A-Z][\w’'&.\-]*\s*)+?)(?:\s+[a-z].*)?$")
+
+
+def _linked_name(anchor: str, url: str) -> str | None:
+    """The organisation or outlet an anchor names when the link is no home or profile page:
+    a capitalised run that is a known outlet, holds an organisation's or outlet's word, or
+    has three words or more, its first no given name ("Global Fire Emissions Database")."""
+    match = _NAME_RUN.match(" ".join(anchor.split()))
+    if match is None or profile_like(url):
+        return None
+    name = match.group(1).strip()
+    words = name.split()
+    if not words or (given_name_gender(words[0]) is not None and not known_outlet(name)):
+        return None
+    marked = any(w in NAME_ORG_WORDS or w in NAME_OUTLET_WORDS for w in words)
+    return name if known_outlet(name) or marked or len(words) >= 3 else None
 
 
 @dataclass
 class DocumentMemory:
-    """The latest linked document of each kind, as the text has been read so far."""
+    """The latest linked document of each kind, and the links on names of organisations and
+    outlets ("Citing the [Global Fire Emissions Database]"), as the text has been read so far."""
 
     latest: dict[str, tuple[LinkSpan, int, str]] = field(default_factory=dict)
+    names: dict[str, tuple[LinkSpan, int, str]] = field(default_factory=dict)
 
     def register(self, text: str, links: Sequence[LinkSpan], span: Span, index: int) -> None:
         """Remember the documents linked in sentence INDEX (SPAN)."""
@@ -58,6 +80,21 @@ class DocumentMemory:
             if kinds:
                 kind, noun = kinds[0]
                 self.latest[kind] = (link, index, noun)
+            name = _linked_name(text[link[0] : link[1]], link[2])
+            if name is not None:
+                self.names[name] = (link, index, name)
+
+    def recall_name(
+        self, text: str, span: Span, excluded: Span
+    ) -> tuple[LinkSpan, int, str] | None:
+        """The link an organisation or outlet that SPAN names (outside EXCLUDED) had when
+        it was linked earlier ("According to the Global Fire Emissions Database, ...")."""
+        for name, found in self.names.items():
+            pattern = re.compile(rf"(?<![\w’'])(?:[Tt]he\s+)?{re.escape(name)}(?![\w])")
+            for match in pattern.finditer(text, *span):
+                if not excluded[0] <= match.start() < excluded[1]:
+                    return found
+        return None
 
     def recall(self, text: str, span: Span, excluded: Span) -> tuple[LinkSpan, int, str] | None:
         """The linked document that SPAN (outside EXCLUDED, the statement) names again with a

@@ -37,8 +37,7 @@ _INTERVIEW = re.compile(
 )
 _BY_AFTER = re.compile(
     r"^\s*,?\s*(?:(?:published|released|issued|prepared|produced|compiled|commissioned|"
-    r"written|conducted)\s+)?(?:(?:on|late|early|last|this|earlier|in)\s+\w+\s+){0,3}"
-    r"(?:by|from)\s+(?:the\s+)?$"
+    r"written|conducted)\s+(?:[\w.]+\s+){0,3}?)?(?:by|from)\s+(?:the\s+)?$"
 )
 _PUBLISHED_BEFORE = re.compile(
     r"^(?:\s+(?:in|at|of|from|based\s+in)\s+(?:the\s+)?[\w’'\-]+(?:\s+[A-Z][\w’'\-]*)*)?"
@@ -143,9 +142,7 @@ class SourceReader:
             and not any(o[0] <= m.start < o[1] for o in outlets)
             and self.entity_at(m.start) is not None
         ]
-        if not people:
-            return
-        if _INTERVIEW.search(self.text, *span) and (cited or outlets):
+        if people and _INTERVIEW.search(self.text, *span) and (cited or outlets):
             named = [m for m in people if _INTERVIEWEE.search(self.text, 0, m.start)]
             name = outlets[0][2] if outlets else None
             ref = (
@@ -234,6 +231,8 @@ class SourceReader:
         cited = chosen.link if chosen is not None else None
         frame_text = self.text[group[0] : claim.start] + " " + self.text[claim.end : group[1]]
         recalled = self.memory.recall(self.text, group, statement) if cited is None else None
+        if recalled is None and cited is None:  # "According to the [database] linked before"
+            recalled = self.memory.recall_name(self.text, group, statement)
         if cited is not None:
             ref = self._link_ref(cited, index, outlets[0][2] if outlets else None)
         elif recalled is not None:  # "wrote in the paper": the paper linked earlier
