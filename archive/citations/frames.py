@@ -36,7 +36,9 @@ _AUX = (
 )
 _FRAME = re.compile(
     rf"(?<![\w-])(?:(?P<aux>{_AUX})(?P<verb>{_VERBS})"
-    r"|(?P<according>[Aa]ccording to)|(?P<saying>saying)"
+    r"|(?P<according>[Aa]ccording to)|(?P<saying>saying|adding|noting|warning|arguing|claiming|"
+    r"insisting|stressing|stating|declaring|explaining|suggesting|acknowledging|admitting|"
+    r"predicting|insisting|conceding|boasting|complaining)"
     r"|(?P<cited>quoted|cited)(?=[^.]{1,80}?\bas saying\b))(?![\w-])"
 )
 # "VIENNA — ", "SEOUL, Aug. 20 (Yonhap) -- ", "MOSCOW (Reuters) - "
@@ -117,6 +119,13 @@ _MODIFIERS = re.compile(
     r"\b)*)*"
 )
 _MIN_CLAUSE_WORDS = 4
+# a sentence's main verb, to find its subject: a past form or a common finite verb
+_MAIN_VERB = re.compile(
+    r"\s(?:[a-z]{3,}ed|is|was|were|are|has|have|had|went|took|made|gave|came|told|said|says|"
+    r"wrote|spoke|met|sent|began|became|kept|left|led|won|lost|held|brought|thought|found)\b"
+)
+_TRAILING_ADVERBS = re.compile(r"(?:\s+(?:even|also|then|later|once|again|never|[a-z]+ly))+$")
+_RELATIVE_END = re.compile(r"(?:^|\s)([\w’'\-]+)\s+(?:that|who)\s*$")
 _JOINED_LEAD = re.compile(r"(?:^|[,;—–]\s*)(?:but|and|yet|so|while|although|though)\s*,?\s*$")
 _APPROXIMATE = re.compile(r"\s*(?:about|around|over|nearly|almost|roughly|some)\s+[$£€]?\d")
 _MAX_BEFORE_THAT = 10
@@ -236,8 +245,17 @@ class Frame:
         return speaker_before(text, group[0], self)
 
     def _subject(self, text: str, group: Span) -> str | None:
-        """The subject of the sentence: its first comma chunk, or its leading capitalised run."""
-        head = _OPENERS.sub("", text[group[0] : self.start].strip())
+        """The subject of the sentence: the words before its first verb ("North Korea's
+        official newspaper blasted ..."), its first comma chunk, or its leading capitalised
+        run."""
+        dateline = DATELINE.match(text, group[0], self.start)
+        start = dateline.end() if dateline else group[0]
+        head = _OPENERS.sub("", text[start : self.start].strip())
+        verb = _MAIN_VERB.search(head)
+        if verb is not None:
+            before = _TRAILING_ADVERBS.sub("", head[: verb.start()]).strip()
+            if len(before.split()) <= _MAX_SUBJECT_WORDS and _valid_speaker(before):
+                return before
         comma = head.find(",")
         first = head[: comma if comma > 0 else len(head)].strip()
         if len(first.split()) <= _MAX_SUBJECT_WORDS and _valid_speaker(first):
@@ -261,6 +279,8 @@ class Frame:
             subject = self._subject(text, group)
             if subject is None:
                 return None
+            if self.verb != "saying" and complementizer(text[self.end : group[1]]) is None:
+                return None  # "warning of consequences": no statement; "warning that ...": one
             return self._clause_after(text, self.end, group), subject, "reported"
         return self._said(text, group)
 
@@ -318,7 +338,7 @@ class Frame:
         )
         if not clause_follows:  # "STATEMENT, SPEAKER said (on Tuesday)(, ...)"
             return self._said_after_statement(text, group)
-        speaker = speaker_before(text, group[0], self)
+        speaker = speaker_before(text, group[0], self) or self._joined_subject(text, group)
         if speaker is None:
             return None
         if self.verb in _FINDING and (
@@ -341,6 +361,18 @@ class Frame:
         ):
             return None
         return (start, group[1]), speaker, "reported"
+
+    def _joined_subject(self, text: str, group: Span) -> str | None:
+        """The speaker of a frame that needs one from elsewhere in its sentence: "Van Der
+        Beek touched upon the idea and noted there should be ..." (the sentence's subject),
+        "retailers that said they raised prices" (the noun before "that")."""
+        before = text[group[0] : self.start]
+        if re.search(r"\band\s+(?:also\s+)?$", before):
+            return self._subject(text, group)
+        relative = _RELATIVE_END.search(before)
+        if relative and relative.group(1).casefold() in _ROLE_NOUNS:
+            return relative.group(1)
+        return None
 
     def _said_inverted(self, text: str, group: Span) -> tuple[Span, str, str] | None:
         """``STATEMENT, said X`` (or, with a short lead, ``This system, says X, ... helps``)."""
