@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from archive.citations.frames import DATELINE, Frame
+from archive.citations.frames import Frame
 from archive.citations.outlets import SourceRef
 from archive.citations.sentences import Span
+from archive.citations.speaker_phrases import DATELINE
 
 __all__ = [
     "MIN_QUOTE_WORDS",

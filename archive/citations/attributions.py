@@ -41,7 +41,7 @@ from archive.citations.attribution import (
     word_count,
 )
 from archive.citations.discourse import resolve_claims
-from archive.citations.frames import DATELINE, Frame, find_frames
+from archive.citations.frames import Frame, find_frames
 from archive.citations.links import CitationLink
 from archive.citations.names import proper_names
 from archive.citations.outlets import LinkSpan, SourceRef
@@ -54,6 +54,7 @@ from archive.citations.reported_speech import (
 )
 from archive.citations.resolution import Resolved
 from archive.citations.sentences import Span, paragraph_index, paragraph_spans, sentence_spans
+from archive.citations.speaker_phrases import DATELINE
 from archive.citations.tagging import outer_frames, tag_sentence
 
 __all__ = ["Attribution", "SourceRef", "find_attributions"]

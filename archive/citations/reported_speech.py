@@ -18,11 +18,12 @@ from archive.citations.attribution import (
     trimmed_span,
     word_count,
 )
-from archive.citations.frames import Frame, speaker_before
+from archive.citations.frames import Frame
 from archive.citations.lexicon import REPORTING_VERBS
 from archive.citations.outlets import LinkSpan
 from archive.citations.quotes import Quote
 from archive.citations.sentences import Span
+from archive.citations.speaker_phrases import speaker_before
 
 __all__ = ["reported_statement", "split_conjoined", "with_reported"]
 

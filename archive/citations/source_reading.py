@@ -14,7 +14,6 @@ from dataclasses import replace
 
 from archive.citations.coreference import Entity, Tracker
 from archive.citations.document_memory import DocumentMemory
-from archive.citations.frames import DATELINE
 from archive.citations.link_roles import choose_source_link, occasion_link, speaker_phrase
 from archive.citations.mentions import Mention, find_mentions
 from archive.citations.outlets import (
@@ -28,6 +27,7 @@ from archive.citations.quotes import quote_spans
 from archive.citations.registry import Registry
 from archive.citations.resolution import Claimed
 from archive.citations.sentences import Span, sentence_spans
+from archive.citations.speaker_phrases import DATELINE
 
 __all__ = ["SourceReader"]
 
