@@ -21,6 +21,7 @@ from archive.citations.linked_facts import backing_links, reported_or_measured
 from archive.citations.links import CitationLink
 from archive.citations.outlets import SourceRef
 from archive.citations.registry import Registry, host_of
+from archive.citations.reported_speech import split_conjoined
 from archive.citations.sentences import sentence_spans
 
 __all__ = ["find_claims", "own_name"]
@@ -41,7 +42,7 @@ def find_claims(
     found = [_first_hand(a, own.id if own else None, article_url) for a in found]
     starts = [start for start, _ in sentence_spans(text)]
     covered = [(a.sentence_start, a.sentence_end) for a in found]
-    for claim in [*_posts(text, links, registry, starts), *_linked_facts(links, starts)]:
+    for claim in [*_posts(text, links, registry, starts), *_linked_facts(text, links, starts)]:
         span = (claim.start, claim.end)
         if any(start < span[1] and span[0] < end for start, end in covered):
             continue
@@ -54,39 +55,54 @@ def _sentence_index(starts: list[int], offset: int) -> int:
     return max(0, sum(1 for start in starts if start <= offset) - 1)
 
 
-def _linked_facts(links: Sequence[CitationLink], starts: list[int]) -> list[Attribution]:
-    """Each sentence whose link backs a reported or measured fact (``linked_facts``)."""
-    claims: list[Attribution] = []
+def _linked_facts(
+    text: str, links: Sequence[CitationLink], starts: list[int]
+) -> list[Attribution]:
+    """Each clause whose link backs a reported or measured fact (``linked_facts``): a sentence
+    of two facts each with its link ("GateHouse reportedly laid off ..., and Gannett
+    reportedly [laid off several hundred]") gives two claims, each with its own link."""
+    by_sentence: dict[tuple[int, int], list[CitationLink]] = {}
     for link in links:
-        if not link.sentence or link.start < 0:
-            continue
-        anchor = (link.start - link.sentence_start, link.end - link.sentence_start)
-        if not reported_or_measured(link.sentence, anchor) or not backing_links([link.url]):
-            continue
-        if claims and claims[-1].start == link.sentence_start:
-            continue  # the sentence's first backing link is its source
-        index = _sentence_index(starts, link.sentence_start)
-        claims.append(
-            Attribution(
-                statement=link.sentence,
-                start=link.sentence_start,
-                end=link.sentence_end,
-                kind="link",
-                speaker=None,
-                speaker_text=None,
-                verb=None,
-                sentence_start=link.sentence_start,
-                sentence_end=link.sentence_end,
-                source_id=link.source_id,
-                source_name=link.anchor,
-                sentence_index=index,
-                source=SourceRef("link", link.anchor, link.url, link.source_id, index),
-                resolution="link",
-                speaker_resolution="none",
-                confidence=0.7,  # a link in a sentence, not an attribution: weaker evidence
-            )
-        )
+        if link.sentence and link.start >= 0 and backing_links([link.url]):
+            by_sentence.setdefault((link.sentence_start, link.sentence_end), []).append(link)
+    claims: list[Attribution] = []
+    for (start, end), held in by_sentence.items():
+        index = _sentence_index(starts, start)
+        whole = _link_claim(text, (start, end), held[0], index)
+        spans = [(link.start, link.end, link.url) for link in held]
+        for part in split_conjoined(text, whole, spans):
+            inside = [link for link in held if part.start <= link.start < part.end]
+            if not inside:
+                continue
+            first = inside[0]
+            anchor = (first.start - part.start, first.end - part.start)
+            if reported_or_measured(part.statement, anchor):
+                claims.append(_link_claim(text, (part.start, part.end), first, index))
     return claims
+
+
+def _link_claim(
+    text: str, span: tuple[int, int], link: CitationLink, index: int
+) -> Attribution:
+    """The claim of the statement at SPAN, its source the LINK in it."""
+    return Attribution(
+        statement=text[span[0] : span[1]],
+        start=span[0],
+        end=span[1],
+        kind="link",
+        speaker=None,
+        speaker_text=None,
+        verb=None,
+        sentence_start=link.sentence_start,
+        sentence_end=link.sentence_end,
+        source_id=link.source_id,
+        source_name=link.anchor,
+        sentence_index=index,
+        source=SourceRef("link", link.anchor, link.url, link.source_id, index),
+        resolution="link",
+        speaker_resolution="none",
+        confidence=0.7,  # a link in a sentence, not an attribution: weaker evidence
+    )
 
 
 def _posts(

@@ -91,6 +91,10 @@ _APPROXIMATE = re.compile(r"\s*(?:about|around|over|nearly|almost|roughly|some)\
 _MAX_BEFORE_THAT = 10
 _MAX_SUBJECT_WORDS = 6
 _CAPITALISED_RUN = re.compile(r"(?:(?!(?:The|A|An)\b)[A-Z][\w’'.\-]*\s+)+")
+_NAMED_SUBJECT = re.compile(
+    r"((?:(?:The|A|An)\s+)?[A-Z][\w’'.\-]*(?:\s+(?:(?:of|in|for|at)\s+(?:the\s+)?)?"
+    r"[A-Z][\w’'.\-]*)*)\s+[a-z]"
+)
 _SUBJECTS = frozenset(["he", "she", "they", "it", "we", "i", "you", "there"])
 _SOURCE_END = re.compile(r"[,;.](?=\s|$)")
 
@@ -157,6 +161,9 @@ class Frame:
         first = head[: comma if comma > 0 else len(head)].strip()
         if len(first.split()) <= _MAX_SUBJECT_WORDS and valid_speaker(first):
             return first
+        named = _NAMED_SUBJECT.match(head)  # "The US Embassy in New Delhi maintains ..."
+        if named is not None and valid_speaker(named.group(1)):
+            return named.group(1)
         run = _CAPITALISED_RUN.match(head)
         return valid_speaker(run.group(0).strip()) if run else None
 
