@@ -48,7 +48,59 @@ def find_claims(
             continue
         covered.append((claim.sentence_start, claim.sentence_end))
         found.append(claim)
-    return inherit_from_body(text, sorted(found, key=lambda a: a.start))
+    found = sorted(found, key=lambda a: a.start)
+    return inherit_from_body(text, sorted(found + _hedged(text, found), key=lambda a: a.start))
+
+
+def _hedged(text: str, claims: Sequence[Attribution]) -> list[Attribution]:
+    """A sentence that says its fact is reported without saying by whom ("WeWork is reportedly
+    being investigated"), when the next sentence of its paragraph names the source ("According
+    to [Reuters], ..."): a claim with that source."""
+    sentences = sentence_spans(text)
+    covered = [(c.sentence_start, c.sentence_end) for c in claims]
+    added: list[Attribution] = []
+    for index, (start, end) in enumerate(sentences[:-1]):
+        if not _HEDGE.search(text, start, end) or "\n" in text[end : sentences[index + 1][0]]:
+            continue
+        if any(lo < end and start < hi for lo, hi in covered):
+            continue
+        following = sentences[index + 1]
+        named = next(
+            (
+                c
+                for c in claims
+                if c.sentence_start == following[0]
+                and c.kind == "according_to"
+                and c.source is not None
+                and c.source.sentence == index + 1
+            ),
+            None,
+        )
+        if named is not None and named.source is not None:
+            trimmed = text[start:end].rstrip(" .")
+            added.append(
+                replace(
+                    named,
+                    statement=trimmed,
+                    start=start,
+                    end=start + len(trimmed),
+                    kind="reported",
+                    speaker=None,
+                    speaker_text=None,
+                    verb=None,
+                    sentence_start=start,
+                    sentence_end=end,
+                    sentence_index=index,
+                    resolution=f"carried from sentence {index + 1}",
+                    carried_from=index + 1,
+                    speaker_resolution="none",
+                    confidence=round(named.confidence * 0.8, 3),
+                )
+            )
+    return added
+
+
+_HEDGE = re.compile(r"\b(?:reportedly|allegedly|is said to|are said to|was said to)\b")
 
 
 def _sentence_index(starts: list[int], offset: int) -> int:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any
 
 from archive.citations.coreference import Entity, Link
 from archive.citations.lexicon import DOCUMENT_NOUNS, GROUP_NOUNS, ORG_NOUNS, PERSON_NOUNS
@@ -160,14 +161,43 @@ def _read(reader: _Reader, claims: Sequence[Claimed]) -> _Reader:
     for index in range(len(sentences)):
         for mention in by_sentence.get(index, []):
             reader.tracker.link(mention)
+        before = dict(reader.cues)
         reader.documents(index)
         if index not in last_of:
             reader.introductions(index)
+        _back_to_statement(reader, results, index, before)
         for number in last_of.get(index, []):
             previous = results[number - 1] if number else None
             results[number] = _resolve_one(reader, claims[number], previous)
     reader.results = results
     return reader
+
+
+def _back_to_statement(
+    reader: _Reader, results: list[Resolved | None], index: int, before: dict[int, Any]
+) -> None:
+    """A document introduced right after its author's statement ("..., Riverton council said
+    on Friday. The council published [an inspection summary] on Friday."): the statements of
+    the sentence before, with no source and no other occasion, take it too."""
+    for key, ref in reader.cues.items():
+        if ref is None or before.get(key) is ref or ref.sentence != index:
+            continue
+        for number, result in enumerate(results):
+            if (
+                result is not None
+                and result.source is None
+                and result.entity is not None
+                and id(result.entity) == key
+                and result.sentence_index == index - 1
+                and not is_occasion(reader.text, *reader.sentences[index - 1])
+            ):
+                results[number] = replace(
+                    result,
+                    source=ref,
+                    resolution=f"carried from sentence {index}",
+                    carried_from=index,
+                    confidence=round(result.confidence * 0.9, 3),
+                )
 
 
 def _resolve_one(reader: _Reader, claim: Claimed, previous: Resolved | None) -> Resolved:

@@ -4,8 +4,9 @@
 the claim its speaker and source ("Roe said the talks had collapsed in January", after an
 interview linked in the sentence before). A display line is a line of the text that does not
 end a sentence (headlines, standfirsts and photo captions carry no full stop). A claim of a
-display line with no source takes the source of the body claim that says the same thing (at
-least ``MIN_SHARE`` of its content words, stems compared), and that claim's speaker when its
+display line with no source takes the source of the body claim that says most nearly the
+same thing (at least ``MIN_SHARE`` of its content words, stems compared; when that claim has
+no source, neither does the headline), and that claim's speaker when its
 own is a description ("ports chief", "institute") rather than a name; ``repeats`` points at
 that claim, whose passage is the headline's too (a headline's few words are too few to find
 a passage on their own).
@@ -23,6 +24,8 @@ from archive.citations.tokens import stems
 __all__ = ["MIN_SHARE", "display_line", "inherit_from_body"]
 
 MIN_SHARE = 0.5
+_MIN_HEADLINE_SHARE = 0.6  # a headline with no frame must say more of the body claim
+_MIN_HEADLINE_WORDS = 5
 _SENTENCE_END = re.compile(r"[.!?][”\"’')\]]*\s*$")
 
 
@@ -42,13 +45,61 @@ def _share(display: set[str], body: set[str]) -> float:
     return len(display & body) / len(display) if display else 0.0
 
 
+def _unframed_lines(text: str, claims: Sequence[Attribution]) -> list[Attribution]:
+    """The display lines above the body that hold no claim, as claims to complete: a headline
+    may repeat the body's claim with no frame at all ("Mill Street bridge to stay shut until
+    June after inspectors find corrosion")."""
+    found: list[Attribution] = []
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        if not display_line(text, start):
+            break  # the body has begun
+        words = text[start:end].split()
+        held = any(start <= claim.start < end for claim in claims)
+        if len(words) >= _MIN_HEADLINE_WORDS and not held:
+            line = text[start:end].strip()
+            found.append(
+                Attribution(
+                    line,
+                    start,
+                    start + len(line),
+                    "headline",
+                    None,
+                    None,
+                    None,
+                    start,
+                    end,
+                    speaker_resolution="none",
+                    confidence=0.0,
+                )
+            )
+        start = end + 1
+    return found
+
+
 def inherit_from_body(text: str, claims: Sequence[Attribution]) -> list[Attribution]:
-    """CLAIMS, those of display lines with no source completed from the body (see above)."""
+    """CLAIMS, those of display lines with no source completed from the body (see above),
+    and the headlines that repeat a sourced body claim without a frame."""
+    completed = _completed(text, claims)
+    headlines = [
+        claim
+        for claim in _completed(text, _unframed_lines(text, claims), body_from=claims)
+        if claim.source is not None and claim.confidence >= _MIN_HEADLINE_SHARE * 0.5
+    ]
+    return sorted([*completed, *headlines], key=lambda claim: claim.start)
+
+
+def _completed(
+    text: str, claims: Sequence[Attribution], body_from: Sequence[Attribution] | None = None
+) -> list[Attribution]:
     body = [
         (claim, stems(claim.statement))
-        for claim in claims
-        if claim.source is not None and not display_line(text, claim.start)
+        for claim in (claims if body_from is None else body_from)
+        if not display_line(text, claim.start)
     ]
+    needed = MIN_SHARE if body_from is None else _MIN_HEADLINE_SHARE
     completed: list[Attribution] = []
     for claim in claims:
         if claim.source is not None or not body or not display_line(text, claim.start):
@@ -56,7 +107,7 @@ def inherit_from_body(text: str, claims: Sequence[Attribution]) -> list[Attribut
             continue
         words = stems(claim.statement)
         best, share = max(((b, _share(words, w)) for b, w in body), key=lambda item: item[1])
-        if share < MIN_SHARE or best.source is None:
+        if share < needed or best.source is None:
             completed.append(claim)
             continue
         sentence = best.source.sentence

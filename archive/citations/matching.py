@@ -23,7 +23,8 @@
    common with the statement are only names and numbers is never a match (an unnoticed
    other language, or a coincidence): at least two other words must be shared. The best
    window (the shortest on a tie) is the passage; below ``threshold`` (0.45) the result is
-   ``not_found``.
+   ``not_found``. When the statement gives numbers, a window's score is scaled by how many of
+   them it holds (from 0.7 for none to 1.0 for all): a figure is what a reader checks first.
 
 Offsets are ``[start, end)`` in ``source_text``.
 """
@@ -50,6 +51,7 @@ FULL_WEIGHT_WORDS = 5
 MIN_PLAIN_COMMON = 2  # words other than names and numbers a fuzzy match must share
 _SHORTLIST = 12  # windows scored on n-grams after a first cut on word recall
 _RECALL, _NGRAMS, _PRECISION = 0.55, 0.30, 0.15
+_NUMBERS_FLOOR = 0.7  # a window with none of the statement's numbers keeps 70% of its score
 _FOLD = str.maketrans(
     {
         "‘": "'",
@@ -183,12 +185,17 @@ def _fuzzy(statement: str, source_text: str) -> tuple[float, Span, str] | None:
         return None  # nothing in common, or only names and numbers
     first_cut.sort(key=lambda item: (-(item[0] * _RECALL + item[1] * _PRECISION), item[2]))
     statement_grams = _ngrams(statement)
+    numbers = {word for word in wanted if word.isdigit()}
     best: tuple[float, int, Span, str] | None = None
     for recall, precision, length, window in first_cut[:_SHORTLIST]:
         grams = len(statement_grams & _ngrams(source_text[window[0] : window[1]]))
         ngram_share = grams / len(statement_grams) if statement_grams else 0.0
         score = _RECALL * recall + _NGRAMS * ngram_share + _PRECISION * precision
         reason = f"words {recall:.2f}, 4-grams {ngram_share:.2f}, precision {precision:.2f}"
+        if numbers:  # a figure is the claim's most checkable part: a passage must agree on it
+            agree = len(numbers & stems(source_text[window[0] : window[1]])) / len(numbers)
+            score *= _NUMBERS_FLOOR + (1 - _NUMBERS_FLOOR) * agree
+            reason += f", numbers {agree:.2f}"
         if best is None or (score, -length) > (best[0], -best[1]):
             best = (score, length, window, reason)
     assert best is not None
