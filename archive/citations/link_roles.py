@@ -58,6 +58,10 @@ _DOCUMENT_WORDS = DOCUMENT_NOUNS | word_set(
 )
 _FRAME_WORDS = _VERB_WORDS | DOCUMENT_NOUNS | OUTLET_NOUNS | _OCCASION_NOUNS
 _WORD = re.compile(r"[A-Za-z][\w\-]*")
+# the writer speaking of their own work: "As we've [noted]", "I [reported] last year"
+_WRITER = re.compile(
+    r"\b(?:[Ww]e|I)(?:['’]ve|['’]d|\s+have|\s+had)?(?:\s+(?:also|previously))?\s+$"
+)
 _APPOSITION_END = re.compile(r"[;“”\"«»(]|[.,](?=\s|$)")
 _PEOPLE = frozenset({"person", "name", "pronoun", "group"})
 _OWN_NAME_IS_SOURCE = frozenset({"document", "outlet"})
@@ -126,20 +130,23 @@ def choose_source_link(
     *,
     speaker: Span | None,
     speaker_kind: str | None,
-    speaker_name: str | None = None,
+    speakerless: bool = False,
     quotations: Sequence[Span] = (),
 ) -> LinkRole | None:
     """The link of GROUP that is the source of the claim at STATEMENT, with its role.
 
-    SPEAKER is the speaker's phrase (``speaker_phrase``), SPEAKER_KIND its entity's kind
-    ("person", "organisation", "document", "outlet"...), QUOTATIONS the spans inside
-    quotation marks (a link there is the writer's annotation)."""
+    SPEAKER is the speaker's phrase (``speaker_phrase``; None for a pronoun), SPEAKER_KIND its
+    entity's kind ("person", "organisation", "document", "outlet"...), SPEAKERLESS whether
+    the claim names no speaker at all, QUOTATIONS the spans inside quotation marks (a link
+    there is the writer's annotation)."""
     best: tuple[int, int, LinkRole] | None = None
     for order, link in enumerate(links):
         if not _inside(link, group):
             continue
         anchor = text[link[0] : link[1]]
-        if _verb_anchor(anchor) and not _inside(link, statement):
+        if _WRITER.search(text, max(0, link[0] - 24), link[0]):
+            role, rank = "", 0  # "As we've [noted]": the writer's own earlier piece
+        elif _verb_anchor(anchor) and not _inside(link, statement):
             role, rank = "frame", _RANK["frame"]  # "[Leon Cooperman blasted on a call]"
         elif _inside(link, speaker) or (
             speaker is not None and link[0] < speaker[1] and speaker[0] < link[1]
@@ -159,7 +166,7 @@ def choose_source_link(
         elif frame_words(anchor):
             role, rank = "frame", _RANK["frame"]
         else:
-            role, rank = ("aside", _RANK["aside"]) if speaker is None else ("", 0)
+            role, rank = ("aside", _RANK["aside"]) if speakerless else ("", 0)
         if rank and (best is None or (rank, -order) > best[:2]):
             best = (rank, -order, LinkRole(link, role))
     return best[2] if best else None

@@ -213,7 +213,7 @@ class SourceReader:
             statement,
             speaker=self._speaker_phrase(claim, group),
             speaker_kind=entity.kind if entity is not None else None,
-            speaker_name=entity.name if entity is not None else claim.speaker_text,
+            speakerless=not claim.speaker_text,
             quotations=self.quotations,
         )
         ref: SourceRef | None = None
