@@ -46,7 +46,7 @@ def find_claims(
         span = (claim.start, claim.end)
         if any(start < span[1] and span[0] < end for start, end in covered):
             continue
-        covered.append((claim.sentence_start, claim.sentence_end))
+        covered.append(span)  # the next clause of the same sentence may be a claim too
         found.append(claim)
     found = sorted(found, key=lambda a: a.start)
     return inherit_from_body(text, sorted(found + _hedged(text, found), key=lambda a: a.start))

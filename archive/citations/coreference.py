@@ -153,6 +153,14 @@ class Tracker:
                 continue
             if nouns & entity.words and _kinds_agree(entity.kind, mention.kind):
                 return Link(entity, "description", mention.sentence - distance)
+            if (  # "the paper" after "the Rodong Sinmun said": the outlet that just spoke
+                mention.kind == "outlet"
+                and entity.kind == "outlet"
+                and entity.named
+                and entity.spoke >= 0
+                and mention.sentence - entity.spoke <= _SPOKE_WINDOW
+            ):
+                return Link(entity, "description", mention.sentence - distance)
         if mention.kind in ("organisation", "outlet"):
             for distance, _possessive, _start, entity in self._recent(
                 position, _SPOKE_WINDOW, {"name", mention.kind}

@@ -42,22 +42,26 @@ _NOUN = re.compile(r"[a-z][a-z\-]*")
 _DEFINITE = re.compile(r"\b(?:the|that|this|same)\s+", re.IGNORECASE)
 _WORD = re.compile(r"[\w\-]+")
 _BEFORE_WORDS = 3
-_NAME_RUN = re.compile(r"^(?:[Tt]he\s+)?((?:[A-Z][\w’'&.\-]*\s*)+?)(?:\s+[a-z].*)?$")
+_CAPITALISED = re.compile(
+    r"(?:(?<=\s)|^)(?:[Tt]he\s+)?((?:[A-Z][\w’'&.\-]*)(?:\s+[A-Z][\w’'&.\-]*)*)"
+)
 
 
 def _linked_name(anchor: str, url: str) -> str | None:
     """The organisation or outlet an anchor names when the link is no home or profile page:
     a capitalised run that is a known outlet, holds an organisation's or outlet's word, or
     has three words or more, its first no given name ("Global Fire Emissions Database")."""
-    match = _NAME_RUN.match(" ".join(anchor.split()))
-    if match is None or profile_like(url):
+    if profile_like(url):
         return None
-    name = match.group(1).strip()
-    words = name.split()
-    if not words or (given_name_gender(words[0]) is not None and not known_outlet(name)):
-        return None
-    marked = any(w in NAME_ORG_WORDS or w in NAME_OUTLET_WORDS for w in words)
-    return name if known_outlet(name) or marked or len(words) >= 3 else None
+    for match in reversed(list(_CAPITALISED.finditer(" ".join(anchor.split())))):
+        name = match.group(1).strip()  # the last name in "according to reports from The Wrap"
+        words = name.split()
+        if not words or (given_name_gender(words[0]) is not None and not known_outlet(name)):
+            continue
+        marked = any(w in NAME_ORG_WORDS or w in NAME_OUTLET_WORDS for w in words)
+        if known_outlet(name) or marked or len(words) >= 3:
+            return name
+    return None
 
 
 @dataclass

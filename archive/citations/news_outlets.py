@@ -30,11 +30,12 @@ Channel 4 News|ITV|ITV News|BFM|TF1|RAI|Corriere della Sera|La Repubblica|Kommer
 Vedomosti|Meduza|Novaya Gazeta|Interfax-Ukraine|Ukrainska Pravda|Kyiv Independent|
 """
 _KNOWN = frozenset(
-    name.strip().casefold() for name in _NAMES.replace("\n", "|").split("|") if name.strip()
+    name.strip().casefold().removeprefix("the ")
+    for name in _NAMES.replace("\n", "|").split("|")
+    if name.strip()
 )
 
 
 def known_outlet(name: str) -> bool:
     """Whether NAME (a leading "the" ignored, any case) is a well-known news outlet."""
-    folded = " ".join(name.split()).casefold()
-    return folded in _KNOWN or folded.removeprefix("the ") in _KNOWN
+    return " ".join(name.split()).casefold().removeprefix("the ") in _KNOWN

@@ -31,7 +31,7 @@ __all__ = ["reported_statement", "split_conjoined", "with_reported"]
 _CHARACTERISES = re.compile(
     r"\b(?:described|describing|called|calling|dubbed|termed|labell?ed|branded)\b"
 )
-_CLAUSE_JOIN = re.compile(r",\s+and\s+|;\s+|,\s+but\s+")
+_CLAUSE_JOIN = re.compile(r"[,)]\s+and\s+|;\s+|,\s+but\s+")
 _CONJOINED = re.compile(
     r",?\s+and\s+(?:(?:he|she|it|they|we|also|then|later)\s+)*(?:"
     + "|".join(sorted(REPORTING_VERBS - {"say", "says", "tells"}, key=len, reverse=True))
