@@ -26,7 +26,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from archive.citations.lexicon import DOCUMENT_NOUNS, ORG_NOUNS, OUTLET_NOUNS, SYNONYMS
+from archive.citations.lexicon import (
+    DOCUMENT_NOUNS,
+    NAME_ORG_WORDS,
+    ORG_NOUNS,
+    OUTLET_NOUNS,
+    SYNONYMS,
+)
 from archive.citations.mentions import Mention
 
 __all__ = ["DESCRIPTION_WINDOW", "PRONOUN_WINDOW", "Entity", "Link", "Tracker"]
@@ -157,6 +163,7 @@ class Tracker:
                 mention.kind == "outlet"
                 and entity.kind == "outlet"
                 and entity.named
+                and not any(word in NAME_ORG_WORDS for word in entity.name.split())
                 and entity.spoke >= 0
                 and mention.sentence - entity.spoke <= _SPOKE_WINDOW
             ):

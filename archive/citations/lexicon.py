@@ -99,7 +99,7 @@ DOCUMENT_NOUNS = word_set(
     "report study paper survey analysis assessment review memo memorandum letter document "
     "filing lawsuit complaint ruling indictment book article essay op-ed poll audit "
     "investigation dossier preprint briefing bulletin communique summary update notice "
-    "factsheet transcript newsletter"
+    "factsheet transcript newsletter estimates figures statistics projections findings"
 )
 # subjects that "found" or "showed" a result: documents and researchers
 FINDING_SUBJECTS = DOCUMENT_NOUNS | word_set(

@@ -47,6 +47,13 @@ _PUBLISHED_BEFORE = re.compile(
 _INTERVIEWEE = re.compile(r"(?:\bby|\binterview(?:ed)?\s+with|\binterviewed)\s+(?:the\s+)?$")
 _IN_DOCUMENT = re.compile(r"\b(?:[Ii]n|[Aa]ccording\s+to|[Cc]iting|[Cc]ited)\s+$")
 _PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i"})
+_MODIFIER_NAME = re.compile(r"^(?:[Tt]he|[Aa]n?)\s+((?:[A-Z][\w.&\-]*\s+)+)[a-z]")
+
+
+def _named_modifier(phrase: str) -> str | None:
+    """The name inside a document's phrase: "the EDS estimates" is EDS's."""
+    match = _MODIFIER_NAME.match(phrase)
+    return match.group(1).strip() if match else None
 
 
 class SourceReader:
@@ -103,21 +110,50 @@ class SourceReader:
             owner = self._owner(mention, here, position)
             document = link.entity
             document.owner = owner
-            cited = sentence_link(self.links, span)
+            cited = self._document_link(mention, span)
+            carried = self.cues.get(id(owner)) if owner is not None else None
+            if cited is None and carried is not None and carried.url:
+                # "the council's figures" after "The council published [a summary]": its
+                # figures are the summary's
+                self.refs[id(document)] = carried
+                continue
             self.refs[id(document)] = SourceRef(
                 "link" if cited else "document",
                 mention.text,
                 cited[2] if cited else None,
                 owner.source_id if owner else None,
                 index,
-                owner.name if owner else None,
+                owner.name if owner else _named_modifier(mention.text),
             )
             if owner is not None:
                 self.cues[id(owner)] = self.refs[id(document)]
 
+    def _named_before(self, phrase: str) -> Entity | None:
+        """The latest entity that PHRASE ("the council", "Amnesty") names: its head word among
+        the entity's words."""
+        words = phrase.casefold().split()
+        if not words:
+            return None
+        head = words[-1]
+        for entity in reversed(self.tracker.entities):
+            if entity.kind != "document" and head in entity.words:
+                return entity
+        return None
+
+    def _document_link(self, mention: Mention, span: Span) -> LinkSpan | None:
+        """The link a document named in SPAN stands for: one on its own words, else the
+        sentence's occasion link ("published [a report]", "in [a statement]")."""
+        for link in self.links:
+            if link[0] < mention.end and mention.start < link[1]:
+                return link
+        return occasion_link(self.text, self.links, span)
+
     def _owner(self, document: Mention, here: list[Mention], position: int) -> Entity | None:
         if document.owner is not None:
-            return self.entity_at(document.owner[0])
+            owner = self.entity_at(document.owner[0])
+            if owner is not None and owner is not self.entity_at(document.start):
+                return owner
+            return self._named_before(self.text[document.owner[0] : document.owner[1]])
         for other in here[position + 1 :]:
             if _BY_AFTER.match(self.text[document.end : other.start]):
                 return self.entity_at(other.start)
