@@ -283,6 +283,13 @@ class Frame:
         lead = text[group[0] : self.start].rstrip()
         if not lead.endswith(",") or WHO.match(OPENERS.sub("", lead.strip())):
             return None  # "Montell Figgins, who represents Thomas, said his client ..."
+        before = speaker_before(text, group[0], self)
+        if (
+            before is not None
+            and OPENERS.sub("", lead.strip(" ,")).endswith(before)
+            and not _MAIN_VERB.search(f" {before}")
+        ):
+            return None  # "The opposition leader, Mara Lind, said ...": the lead is the speaker
         speaker = speaker_after(text, self, group[1])
         if speaker is None:
             return None

@@ -50,6 +50,15 @@ _PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i"})
 _MODIFIER_NAME = re.compile(r"^(?:[Tt]he|[Aa]n?)\s+((?:[A-Z][\w.&\-]*\s+)+)[a-z]")
 
 
+def _publisher(owner: Entity | None, phrase: str) -> str | None:
+    """Who publishes a document, as a source to look up: an organisation or outlet that owns
+    it ("a study by Election Data Services", "the EDS estimates"); a person's unlinked work
+    is nothing a reader could look up by that name."""
+    if owner is None:
+        return _named_modifier(phrase)
+    return None if owner.kind in ("person", "pronoun", "group") else owner.name
+
+
 def _named_modifier(phrase: str) -> str | None:
     """The name inside a document's phrase: "the EDS estimates" is EDS's."""
     match = _MODIFIER_NAME.match(phrase)
@@ -123,7 +132,7 @@ class SourceReader:
                 cited[2] if cited else None,
                 owner.source_id if owner else None,
                 index,
-                owner.name if owner else _named_modifier(mention.text),
+                _publisher(owner, mention.text),
             )
             if owner is not None:
                 self.cues[id(owner)] = self.refs[id(document)]

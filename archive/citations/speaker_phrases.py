@@ -35,7 +35,8 @@ _PARTICIPLE = re.compile(
 _LEADING_PARTICIPLE = re.compile(r"^[A-Z][a-z]+ing\b[^,]{0,80},\s+(?=[A-Z])")
 WHO = re.compile(r"^(?P<np>[^,]+?),\s+(?:who|which|whose|where)\b")
 _CUT_AFTER = re.compile(
-    r"[,;:.(—–]|\s(?:in|on|at|during|after|before|when|while|from|via|last|this|as|and)\s"
+    r"[,;:(—–]|(?<!\b[A-Z])(?<!\b(?:Mr|Ms|Dr|St|Jr|Sr|Lt|Mt))(?<!Mrs)\.(?=\s|$)|"
+    r"\s(?:in|on|at|during|after|before|when|while|from|via|last|this|as|and)\s"
 )
 OPENERS = re.compile(
     r"^(?:but|and|so|yet|still|however|meanwhile|earlier|later|now)\b[\s,]*", re.IGNORECASE
@@ -58,7 +59,7 @@ _ROLE_MODIFIERS = (
     "lead|principal|general|co|founding|longtime|veteran|local|state|federal|national"
 )
 _APPOSITIVE = re.compile(
-    r"^\s*(?:a|an|the|his|her|its|their|at|of|from|with|[A-Z][\w.\-]*|"
+    r"^\s*(?:a|an|the|his|her|its|their|at|of|from|with|one\s+of|[A-Z][\w.\-]*|"
     rf"(?:(?:{_ROLE_MODIFIERS})\s+)*(?:{'|'.join(sorted(PERSON_NOUNS))}))\b[^,]*,?\s*$"
 )
 _JOINERS = re.compile(
