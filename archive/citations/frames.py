@@ -283,16 +283,18 @@ class Frame:
         lead = text[group[0] : self.start].rstrip()
         if not lead.endswith(",") or WHO.match(OPENERS.sub("", lead.strip())):
             return None  # "Montell Figgins, who represents Thomas, said his client ..."
-        before = speaker_before(text, group[0], self)
-        if (
-            before is not None
-            and OPENERS.sub("", lead.strip(" ,")).endswith(before)
-            and not _MAIN_VERB.search(f" {before}")
-        ):
-            return None  # "The opposition leader, Mara Lind, said ...": the lead is the speaker
         speaker = speaker_after(text, self, group[1])
         if speaker is None:
             return None
+        before = speaker_before(text, group[0], self)
+        if (
+            before is not None
+            and not speaker[:1].isupper()
+            and OPENERS.sub("", lead.strip(" ,")).endswith(before)
+            and not _MAIN_VERB.search(f" {before}")
+        ):
+            return None  # "The opposition leader, Mara Lind, said the interview ...": the
+            # lead is the speaker, and what follows the verb is the statement
         comma = group[0] + len(lead) - 1
         if len(text[group[0] : comma].split()) < _SHORT_LEAD_WORDS:
             return group, speaker, "reported"

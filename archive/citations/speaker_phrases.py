@@ -66,6 +66,7 @@ _JOINERS = re.compile(
     r"(?<![\w-])(?:after|before|when|while|because|since|than|and|but|that|which|who|where|if|"
     r"as|so|until|unless|by)(?![\w-])"
 )
+_OBJECTS = word_set("it them everybody everyone us me")  # a clause's objects, in no speaker
 _BAD_ENDINGS = word_set("of for to in on at and or but that with by from as the a an")
 _FINITE = word_set(
     "is are was were been be has have had would will could should can may might must"
@@ -98,8 +99,8 @@ def valid_speaker(value: str) -> str | None:
         return None
     if words[-1].casefold() in _BAD_ENDINGS or re.search(r"\b(?:that|which)\b", value):
         return None
-    if any(word in _FINITE for word in words):
-        return None  # "The plan was first reported": a clause, not a noun phrase
+    if any(word in _FINITE for word in words) or any(w in _OBJECTS for w in words[1:]):
+        return None  # "The plan was first reported", "X makes it": a clause, not a noun phrase
     return value
 
 
