@@ -41,7 +41,7 @@ _FRAME = re.compile(
     rf"(?<![\w-])(?:(?P<aux>{_AUX})(?P<verb>{_VERBS})"
     r"|(?P<according>[Aa]ccording to)|(?P<saying>saying|adding|noting|warning|arguing|claiming|"
     r"insisting|stressing|stating|declaring|explaining|suggesting|acknowledging|admitting|"
-    r"predicting|insisting|conceding|boasting|complaining)"
+    r"predicting|conceding|boasting|complaining)"
     r"|(?P<cited>quoted|cited)(?=[^.]{1,80}?\bas saying\b))(?![\w-])"
 )
 _PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|be|is|are)\s+$")
