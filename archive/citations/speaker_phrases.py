@@ -46,7 +46,7 @@ _LOWER_SPEAKERS = word_set(
     "he she they it we i officials police analysts experts sources authorities witnesses "
     "residents prosecutors investigators scientists researchers critics lawmakers the a an his "
     "her their its one another some many local state federal senior top military government "
-    "company ministry spokesman spokeswoman"
+    "company ministry spokesman spokeswoman people"
 )
 _SUBORDINATORS = word_set(
     "although while when if because as since after before though despite once unless until "
