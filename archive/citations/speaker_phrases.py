@@ -67,6 +67,11 @@ _JOINERS = re.compile(
     r"as|so|until|unless|by)(?![\w-])"
 )
 _OBJECTS = word_set("it them everybody everyone us me")  # a clause's objects, in no speaker
+# a verb, roughly: a past form, a finite auxiliary, or a common present form
+_VERB_LIKE = re.compile(
+    r"\s(?:[a-z]{3,}ed|is|was|were|are|has|have|had|will|would|can|could|says|said|"
+    r"told|wrote|runs|leads|heads|owns)\s"
+)
 _BAD_ENDINGS = word_set("of for to in on at and or but that with by from as the a an")
 _FINITE = word_set(
     "is are was were been be has have had would will could should can may might must"
@@ -104,6 +109,15 @@ def valid_speaker(value: str) -> str | None:
     return value
 
 
+def _joins_descriptions(before: str, after: str) -> bool:
+    """Whether an "and" joins two descriptions of one person in an apposition: the words since
+    the last comma and those after hold no verb, and a comma comes before them."""
+    if "," not in before:
+        return False
+    last = before[before.rfind(",") + 1 :]
+    return not (_VERB_LIKE.search(f" {last} ") or _VERB_LIKE.search(f" {after} "))
+
+
 def _last_clause(pre: str) -> str:
     """``pre`` from after its last clause-joining word ("... a week after Bloomberg")."""
     cut = 0
@@ -111,6 +125,8 @@ def _last_clause(pre: str) -> str:
         before = pre[: match.start()].rstrip()
         if match.group(0) == "and" and before[-1:].isalpha() and before.split()[-1][:1].isupper():
             continue  # "Tova Noel and Michael Thomas said"
+        if match.group(0) == "and" and _joins_descriptions(before, pre[match.end() :]):
+            continue  # "Patrick Nielsen Hayden, Teresa's husband and Tor's editor in chief"
         cut = match.end()
     return pre[cut:].strip()
 
