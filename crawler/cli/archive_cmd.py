@@ -15,8 +15,10 @@ from archive.urls import BadURL, check_url, too_long
 from crawler.cli.common import (
     finish_uploads,
     open_configured_session,
+    report_storage_errors,
     run_text_stage,
     stamp_captures,
+    storage_line,
 )
 from crawler.cli.output import (
     EXIT_OK,
@@ -226,13 +228,6 @@ def archive_urls(
     raise typer.Exit(EXIT_SOME_FAILED if failed else EXIT_OK)
 
 
-def _storage_line(url: str, entry: dict[str, Any]) -> str:
-    later = " (its records are on disk: the next prov run indexes them)" if (
-        entry.get("on_disk")
-    ) else ""
-    return f"prov: not archived: {url}: {entry['error']}{later}"
-
-
 def _report_failures(
     failures: dict[str, str], unwritten: dict[str, dict[str, Any]], outcome: CrawlOutcome
 ) -> None:
@@ -241,16 +236,9 @@ def _report_failures(
     for seed, why in failures.items():
         entry = unwritten.get(seed)
         if entry is not None and entry["error"] == why:
-            stderr.print(_storage_line(seed, entry), markup=False)
+            stderr.print(storage_line(seed, entry), markup=False)
             shown.add(entry["url"])
         else:
             stderr.print(f"prov: failed: {seed}: {why}", markup=False)
         shown.add(seed)
-    for entry in outcome.unwritten:  # robots.txt, redirect targets, requisites
-        if entry["url"] not in shown:
-            stderr.print(_storage_line(entry["url"], entry), markup=False)
-            shown.add(entry["url"])
-    per_url = {entry["error"] for entry in outcome.unwritten}
-    for message in dict.fromkeys(outcome.write_errors):
-        if message not in per_url:
-            stderr.print(f"prov: write error: {message}", markup=False)
+    report_storage_errors(outcome, shown)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contextlib import suppress
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -19,12 +19,17 @@ from archive.store.s3.uploader import PendingFile, pending_files
 from archive.timestamps import utcnow, warc_date
 from crawler.cli.output import fail, plural, stderr
 
+if TYPE_CHECKING:
+    from crawler.runner import CrawlOutcome
+
 __all__ = [
     "finish_uploads",
     "human_size",
     "open_configured_session",
+    "report_storage_errors",
     "run_text_stage",
     "stamp_captures",
+    "storage_line",
 ]
 
 
@@ -160,3 +165,25 @@ def stamp_captures(session: Session, crawl_id: str) -> bool:
             )
             ok = False
     return ok
+
+
+def storage_line(url: str, entry: dict[str, Any]) -> str:
+    """The line saying a URL's capture could not be stored, and whether it is on disk."""
+    later = (
+        " (its records are on disk: the next prov run indexes them)" if entry.get("on_disk") else ""
+    )
+    return f"prov: not archived: {url}: {entry['error']}{later}"
+
+
+def report_storage_errors(outcome: CrawlOutcome, shown: set[str]) -> None:
+    """A line for each capture a crawl could not store (robots.txt, redirect targets,
+    requisites and sources included) that SHOWN does not name yet, with its URL; then the
+    storage errors no URL stands for."""
+    for entry in outcome.unwritten:
+        if entry["url"] not in shown:
+            stderr.print(storage_line(entry["url"], entry), markup=False)
+            shown.add(entry["url"])
+    per_url = {entry["error"] for entry in outcome.unwritten}
+    for message in dict.fromkeys(outcome.write_errors):
+        if message not in per_url:
+            stderr.print(f"prov: write error: {message}", markup=False)

@@ -16,7 +16,12 @@ from archive.citations.registry import load_registry
 from archive.citations.registry_file import RegistryError
 from archive.egress import parse_networks
 from archive.index.rows import Capture
-from crawler.cli.common import open_configured_session, run_text_stage, stamp_captures
+from crawler.cli.common import (
+    open_configured_session,
+    report_storage_errors,
+    run_text_stage,
+    stamp_captures,
+)
 from crawler.cli.output import (
     EXIT_OK,
     EXIT_SOME_FAILED,
@@ -155,8 +160,7 @@ def crawl(
     if not article_ok:
         why = f" ({end.url}: {end.error or end.status})" if end is not None else ""
         stderr.print(f"prov: failed: {url}: the article was not captured{why}", markup=False)
-    for message in outcome.write_errors:
-        stderr.print(f"prov: not archived: {message}", markup=False)
+    report_storage_errors(outcome, set())
     raise typer.Exit(
         EXIT_OK
         if article_ok and not failed and not outcome.write_errors and stamped
