@@ -9,7 +9,10 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from archive.errors import ProvError
-from archive.index import citation_tables  # noqa: F401  (its tables join the metadata)
+from archive.index import (
+    citation_tables,  # noqa: F401  (its tables join the metadata)
+    serve_tables,  # noqa: F401  (jobs and API tokens)
+)
 from archive.index.schema import metadata
 
 __all__ = ["DatabaseURLError", "open_engine"]

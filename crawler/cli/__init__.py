@@ -19,6 +19,7 @@ from crawler.cli.crawl_cmd import crawl, sources
 from crawler.cli.lookup_cmd import lookup
 from crawler.cli.output import EXIT_SOME_FAILED, stderr, stdout
 from crawler.cli.schedule_cmd import schedule_app, scheduler
+from crawler.cli.serve_cmd import serve, token_app
 from crawler.cli.text_cmd import diff, reextract, reindex, search, text
 from crawler.cli.upload_cmd import upload
 from crawler.cli.verify_cmd import verify
@@ -63,6 +64,8 @@ app.command()(upload)
 app.add_typer(schedule_app, name="schedule")
 app.command()(scheduler)
 app.command()(changes)
+app.command()(serve)
+app.add_typer(token_app, name="token")
 
 
 def main() -> None:
@@ -89,10 +92,12 @@ __all__ = [
     "schedule_app",
     "scheduler",
     "search",
+    "serve",
     "sources",
     "stderr",
     "stdout",
     "text",
+    "token_app",
     "upload",
     "verify",
 ]
