@@ -118,13 +118,14 @@ def _challenge(error: str | None) -> dict[str, str]:
     return {"WWW-Authenticate": value}
 
 
-def read_access(request: Request) -> str | None:
-    """FastAPI dependency: a read is allowed (or ``401``/``429``)."""
+async def read_access(request: Request) -> str | None:
+    """FastAPI dependency: a read is allowed (or ``401``/``429``). A coroutine, so it runs on
+    the event loop rather than in a worker thread (one indexed lookup at most)."""
     access: Access = request.app.state.access
     return access.reader(request)
 
 
-def write_access(request: Request) -> str:
+async def write_access(request: Request) -> str:
     """FastAPI dependency: a write is allowed (or ``401``/``429``)."""
     access: Access = request.app.state.access
     return access.writer(request)

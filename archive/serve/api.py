@@ -1,5 +1,8 @@
 """The JSON API under ``/api``: archive jobs, and the lookups of the command line (the same
-library functions, the same JSON objects as ``prov ... --json``)."""
+library functions, the same JSON objects as ``prov ... --json``).
+
+Handlers answer with a ``JSONResponse`` of plain JSON values: FastAPI's generic encoder would
+walk every value again (1.8 ms for a list of 20 captures, more than the query)."""
 
 from __future__ import annotations
 
@@ -83,13 +86,13 @@ def job(job_id: str, request: Request, _reader: Reader) -> Any:
     ) else None
     if found is None:
         raise ApiError(404, f"no job {job_id[:64]!r}")
-    return found.to_json()
+    return JSONResponse(found.to_json())
 
 
 @router.get("/captures", summary="Every capture of a URL (prov lookup --json)")
 def captures(request: Request, _reader: Reader, url: str | None = None) -> Any:
     wanted = wanted_url(url)
-    return [c.to_json() for c in state_of(request).session.index.lookup(wanted)]
+    return JSONResponse([c.to_json() for c in state_of(request).session.index.lookup(wanted)])
 
 
 def _texts(request: Request, url: str) -> list[Any]:
@@ -102,7 +105,7 @@ def _texts(request: Request, url: str) -> list[Any]:
 @router.get("/text", summary="Extracted text of the capture nearest a time (prov text --json)")
 def text(request: Request, _reader: Reader, url: str | None = None, at: str | None = None) -> Any:
     wanted, stamp = wanted_url(url), checked_stamp(at, "at")
-    return text_json(nearest(_texts(request, wanted), stamp))
+    return JSONResponse(text_json(nearest(_texts(request, wanted), stamp)))
 
 
 @router.get("/diff", summary="Sentence diff of two captures (prov diff --json)")
@@ -119,7 +122,7 @@ def diff(
         old, new = diff_pair(_texts(request, wanted), old_stamp, new_stamp)
     except NoEarlierText as exc:
         raise ApiError(404, f"no capture of {wanted} {exc}") from None
-    return diff_json(wanted, old, new)
+    return JSONResponse(diff_json(wanted, old, new))
 
 
 @router.get("/search", summary="Full-text search (prov search --json)")
@@ -135,7 +138,9 @@ def search(
         hits = TextIndex(state_of(request).session.index.engine).search(q, limit)
     except SearchQueryError as exc:
         raise ApiError(400, str(exc)) from None
-    return [{**text_json(h.row), "snippet": h.snippet, "score": h.score} for h in hits]
+    return JSONResponse(
+        [{**text_json(h.row), "snippet": h.snippet, "score": h.score} for h in hits]
+    )
 
 
 @router.get("/sources", summary="Citation graph of an article (prov sources --json)")
@@ -144,7 +149,7 @@ def sources(request: Request, _reader: Reader, article: str | None = None) -> An
     graph = citation_graph(state_of(request).session.index, wanted)
     if graph["crawl_id"] is None:
         raise ApiError(404, f"no citation crawl of {wanted} (POST /api/archive mode=cited)")
-    return graph
+    return JSONResponse(graph)
 
 
 @router.get("/changes", summary="Checks of watched sources (prov changes --json)")
@@ -166,4 +171,4 @@ def changes(
         raise ApiError(400, f"kind {unknown[0][:32]!r}: use {', '.join(KINDS)}")
     engine = state_of(request).session.index.engine
     rows = ChangeIndex(engine).listing(since=bound, watch=watch, kinds=kind or ())
-    return [change_json(row) for row in rows]
+    return JSONResponse([change_json(row) for row in rows])

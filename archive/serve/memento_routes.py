@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from archive.index.rows import Capture
 from archive.index.texts import TextIndex
@@ -66,7 +66,7 @@ def timemap_json_format(url: str, request: Request) -> Any:
     wanted, _every, found = _found(request, url)
     if not found:
         raise ApiError(404, f"no memento of {wanted}")
-    return timemap_json(wanted, found, _base(request))
+    return JSONResponse(timemap_json(wanted, found, _base(request)))
 
 
 @router.get("/timegate/{url:path}", summary="TimeGate: 302 to the memento nearest Accept-Datetime")
