@@ -118,15 +118,19 @@ def test_every_bad_input_is_a_json_4xx_without_a_traceback(served: Served) -> No
 
 
 def test_jobs_are_kept_in_the_index_across_a_restart(tmp_path: Path, served: Served) -> None:
-    """A job queued by a server without workers is run by the next server on the same index;
-    this one also closes reading: without a token, a read is 401."""
+    """A job queued by a server without workers is run by the next server on the same index.
+    The first server's queue holds one job (the next is 503), and reading is closed there:
+    without a token, a read is 401."""
     home = tmp_path / "prov-data"
     env = guarded_env(home, tmp_path / "connects.log", PROV_API_TOKENS=served.env_token,
-                      PROV_SERVE_OPEN_READ="0")
+                      PROV_SERVE_OPEN_READ="0", PROV_SERVE_REPLAY="off")
     url = served.web.url("/job.html")
-    with ServeProcess(home, {**env, "PROV_SERVE_WORKERS": "0"}, tmp_path / "a.log") as first:
+    queue_of_one = {**env, "PROV_SERVE_WORKERS": "0", "PROV_SERVE_QUEUE": "1"}
+    with ServeProcess(home, queue_of_one, tmp_path / "a.log") as first:
         with first.client(served.env_token) as client:
             job = client.post("/api/archive", json={"url": url}).json()
+            full = client.post("/api/archive", json={"url": url})
+            assert full.status_code == 503 and full.headers["retry-after"]
             time.sleep(0.5)
             assert client.get(f"/api/jobs/{job['job_id']}").json()["status"] == "pending"
         with first.client() as anonymous:

@@ -99,3 +99,12 @@ def test_submit_a_capture_and_watch_it_finish(page: Page, served: Served, shots:
     expect(page.locator("table.watches tbody tr")).to_have_count(1)
     expect(page.locator("ol.changes li .badge").first).to_have_text("first")
     shots.take(page, "watches")
+
+
+def test_the_api_docs_load_nothing_from_outside(page: Page, served: Served, shots: Shots) -> None:
+    hosts: list[str] = []
+    page.on("request", lambda request: hosts.append(urlsplit(request.url).hostname or ""))
+    page.goto(f"{served.server.url}docs")
+    expect(page.locator(".opblock-summary-path", has_text="/api/archive")).to_be_visible()
+    shots.take(page, "api-docs")
+    assert set(hosts) == {urlsplit(served.server.url).hostname}, hosts

@@ -9,7 +9,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import fastapi_offline
 from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from archive.index.jobs import JobIndex
@@ -45,6 +48,23 @@ def _refresher(state: ServeState, stop: threading.Event) -> None:
             state.refresh_replay()
         except Exception as exc:  # the index may be busy: the next tick tries again
             logger.warning("prov: serve: replay index not refreshed: %s", type(exc).__name__)
+
+
+def _add_docs(app: FastAPI) -> None:
+    """OpenAPI docs at ``/docs``: Swagger UI from the ``fastapi-offline`` wheel, no CDN."""
+    assets = Path(fastapi_offline.__file__).with_name("static")
+    app.mount("/docs-static", StaticFiles(directory=assets), "docs")
+
+    async def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="prov API",
+            swagger_js_url="/docs-static/swagger-ui-bundle.js",
+            swagger_css_url="/docs-static/swagger-ui.css",
+            swagger_favicon_url="/docs-static/favicon.png",
+        )
+
+    app.add_api_route("/docs", docs, include_in_schema=False)
 
 
 def create_app(
@@ -91,6 +111,7 @@ def create_app(
         title="prov",
         summary="Provenance lookups, on-demand archiving, Memento (RFC 7089) and replay",
         lifespan=lifespan,
+        docs_url=None,
         redoc_url=None,
     )
     app.state.prov = state
@@ -98,6 +119,7 @@ def create_app(
     install_error_handlers(app)
     app.add_middleware(SizeLimits, max_body=settings.max_body)
     app.mount("/static", StaticFiles(directory=Path(__file__).with_name("static")), "static")
+    _add_docs(app)
     app.include_router(api.router)
     app.include_router(watch_api.router)
     app.include_router(memento_routes.router)
