@@ -22,6 +22,11 @@ def _venv() -> Path:
     return venv
 
 
+def wayback_script() -> Path:
+    """The validator toolkit's pinned pywb ``wayback`` (what ``prov serve`` runs in the tests)."""
+    return _venv() / "bin" / "wayback"
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

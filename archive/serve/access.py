@@ -59,6 +59,10 @@ class Access:
         self.reads = RateLimiter(settings.read_rate)
         self.writes = RateLimiter(settings.write_rate)
 
+    @property
+    def reading_is_open(self) -> bool:
+        return self.settings.reading_is_open
+
     def token_name(self, token: str) -> str | None:
         digest = token_digest(token)
         for known, name in self._env.items():
@@ -90,12 +94,15 @@ class Access:
 
     def reader(self, request: Request) -> str | None:
         """The token name of a read (None: anonymous, when reading is open)."""
-        token = self.bearer(request) or request.cookies.get(COOKIE)
+        token = self.bearer(request)
+        cookie = request.cookies.get(COOKIE)
+        if token is None and cookie and (self.token_name(cookie) or not self.reading_is_open):
+            token = cookie  # a stale cookie on an open server reads as anonymous
         if token:
             name = self._named(token)
             self._limit(self.reads, f"token:{name}")
             return name
-        if not self.settings.reading_is_open:
+        if not self.reading_is_open:
             raise ApiError(401, "reading needs a token (Authorization: Bearer TOKEN, or /login)",
                            _challenge(None))
         client = request.client.host if request.client else "unknown"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -37,10 +38,17 @@ def free_port(host: str) -> int:
         return port
 
 
-def pywb_command() -> list[str] | None:
-    """pywb's ``wayback`` next to this interpreter, or None when pywb is not installed."""
-    script = Path(sys.executable).with_name("wayback")
-    return [str(script)] if script.exists() else None
+def pywb_command(named: str | None = None) -> list[str] | None:
+    """pywb's ``wayback``: NAMED (``PROV_PYWB``), else on ``PATH``, else next to this
+    interpreter; None when there is none.
+
+    pywb lives in a virtualenv of its own (``scripts/prov serve`` makes ``.venv-pywb``): it
+    requires ``brotlipy``, whose ``brotli`` module would shadow the ``brotli`` prov decodes
+    with."""
+    if named:
+        return [named] if Path(named).is_file() else None
+    found = shutil.which("wayback") or str(Path(sys.executable).with_name("wayback"))
+    return [found] if Path(found).is_file() else None
 
 
 class ReplayIndex:

@@ -6,6 +6,7 @@
 | ``PROV_REPLAY_HOST`` / ``PROV_REPLAY_PORT`` | the app's host / app port + 1 | pywb's origin |
 | ``PROV_REPLAY_URL`` | ``http://REPLAY_HOST:REPLAY_PORT/`` | pywb's origin as browsers reach it |
 | ``PROV_SERVE_REPLAY`` | ``pywb`` | ``off``: no replay process (mementos still served) |
+| ``PROV_PYWB`` | ``wayback`` on PATH | pywb's ``wayback`` script (in a virtualenv of its own) |
 | ``PROV_API_TOKENS`` | unset | bearer tokens (comma separated) besides ``prov token create`` |
 | ``PROV_SERVE_OPEN_READ`` | on for loopback | reading without a token on another address |
 | ``PROV_SERVE_WORKERS`` | ``2`` | archive jobs run at once (each a ``prov`` process) |
@@ -54,6 +55,7 @@ class ServeSettings:
     replay_port: int | None = None
     replay_url: str | None = None
     replay: bool = True
+    pywb: str | None = None
     env_tokens: tuple[str, ...] = ()
     open_read: bool | None = None
     workers: int = 2
@@ -98,6 +100,7 @@ class ServeSettings:
             replay_port=port("PROV_REPLAY_PORT"),
             replay_url=env.get("PROV_REPLAY_URL") or None,
             replay=mode == "pywb",
+            pywb=env.get("PROV_PYWB") or None,
             env_tokens=tokens,
             open_read=_flag(env.get("PROV_SERVE_OPEN_READ")),
             workers=int(env_number(env, "PROV_SERVE_WORKERS", cls.workers, 0)),

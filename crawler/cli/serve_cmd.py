@@ -43,9 +43,12 @@ def _listener(host: str, port: int) -> socket.socket:
 def _replay_plan(settings: ServeSettings, session: Session, app_port: int) -> ReplayPlan | None:
     if not settings.replay:
         return None
-    command = pywb_command()
+    command = pywb_command(settings.pywb)
+    if command is None and settings.pywb:
+        fail(f"PROV_PYWB={settings.pywb!r}: no such file (pywb's wayback script)")
     if command is None:
-        stderr.print("prov: warning: pywb is not installed: replay is off", markup=False)
+        stderr.print("prov: warning: pywb's wayback is not found (install pywb==2.10.0 in a "
+                     "virtualenv and set PROV_PYWB): replay is off", markup=False)
         return None
     host = settings.replay_host or settings.host
     port = settings.replay_port
