@@ -5,8 +5,9 @@
 
 The index is synthetic (20 captures per URL, rows as prov writes them; no WARC is read by
 these two routes). The server runs as ``prov serve`` (one process, replay off, no job
-workers, read rate limit lifted); the clients are threads of this process with keep-alive
-connections, so they share the machine's cores with the server.
+workers, read rate limit lifted; ``--processes N`` server processes on the port); the clients
+are threads of this process with keep-alive connections, so they share the machine's cores
+with the server.
 """
 
 from __future__ import annotations
@@ -60,16 +61,18 @@ def build_index(home: Path, count: int) -> list[str]:
     return urls
 
 
-def start_server(home: Path) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(home: Path, processes: int) -> tuple[subprocess.Popen[bytes], str]:
     env = dict(os.environ, PROV_HOME=str(home), PROV_SERVE_REPLAY="off",
                PROV_SERVE_WORKERS="0", PROV_SERVE_READ_RATE="100000000")
     log = (home / "serve.log").open("wb")
-    process = subprocess.Popen([sys.executable, "-m", "crawler.cli", "serve", "--port", "0"],
+    command = ["serve", "--port", "0", "--processes", str(processes)]
+    process = subprocess.Popen([sys.executable, "-m", "crawler.cli", *command],
                                env=env, stdout=log, stderr=subprocess.STDOUT, cwd=REPO)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         found = re.search(r"serving on http://([\d.]+:\d+)/", (home / "serve.log").read_text())
-        if found and "startup complete" in (home / "serve.log").read_text():
+        started = (home / "serve.log").read_text().count("startup complete")
+        if found and started == processes:
             return process, found.group(1)
         time.sleep(0.2)
     raise SystemExit("prov serve did not start: " + (home / "serve.log").read_text())
@@ -124,6 +127,7 @@ def main() -> None:
     parser.add_argument("--captures", type=int, default=100_000)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--processes", type=int, default=1, help="prov serve --processes")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="prov-serve-bench-") as tmp:
         home = Path(tmp) / "prov-data"
@@ -131,12 +135,13 @@ def main() -> None:
         urls = build_index(home, options.captures)
         print(f"index: {options.captures} captures of {len(urls)} URLs "
               f"({time.monotonic() - started:.1f} s to build)")
-        process, address = start_server(home)
+        process, address = start_server(home, options.processes)
         try:
             lookups = [f"/api/captures?url={quote(u, safe='')}" for u in urls]
             timemaps = [f"/timemap/link/{u}" for u in urls]
             run_clients(address, lookups, options.clients, 2.0)  # warm up
-            print(f"{options.clients} clients, {options.seconds:g} s each:")
+            print(f"prov serve --processes {options.processes}; {options.clients} clients, "
+                  f"{options.seconds:g} s each:")
             for name, paths in (("lookup", lookups), ("timemap", timemaps)):
                 latencies, errors = run_clients(address, paths, options.clients, options.seconds)
                 report(name, latencies, errors, options.seconds)

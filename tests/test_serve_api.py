@@ -118,9 +118,10 @@ def test_every_bad_input_is_a_json_4xx_without_a_traceback(served: Served) -> No
 
 
 def test_jobs_are_kept_in_the_index_across_a_restart(tmp_path: Path, served: Served) -> None:
-    """A job queued by a server without workers is run by the next server on the same index.
-    The first server's queue holds one job (the next is 503), and reading is closed there:
-    without a token, a read is 401."""
+    """A job queued by a server without workers is run by the next server on the same index
+    (this one with two processes on its port: answers come from both). The first server's
+    queue holds one job (the next is 503), and reading is closed there: without a token, a
+    read is 401."""
     home = tmp_path / "prov-data"
     env = guarded_env(home, tmp_path / "connects.log", PROV_API_TOKENS=served.env_token,
                       PROV_SERVE_OPEN_READ="0", PROV_SERVE_REPLAY="off")
@@ -135,9 +136,17 @@ def test_jobs_are_kept_in_the_index_across_a_restart(tmp_path: Path, served: Ser
             assert client.get(f"/api/jobs/{job['job_id']}").json()["status"] == "pending"
         with first.client() as anonymous:
             assert anonymous.get(f"/api/jobs/{job['job_id']}").status_code == 401
-    with ServeProcess(home, env, tmp_path / "b.log") as second, second.client(
-        served.env_token
-    ) as client:
+    second = ServeProcess(home, env, tmp_path / "b.log", args=("--processes", "2"))
+    with second, second.client(served.env_token) as client:
         done = wait_for_job(client, job["job_id"])
+        deadline = time.monotonic() + 30
+        while second.log.read_text().count("Application startup complete") < 2:
+            assert time.monotonic() < deadline, second.log.read_text()
+            time.sleep(0.2)
+        for _ in range(4):  # new connections, accepted by either process
+            answer = client.get("/api/captures", params={"url": url},
+                                headers={"Connection": "close"})  # fmt: skip
+            assert answer.status_code == 200 and answer.json()[-1]["status"] == 200
     assert done["status"] == "done" and [c["status"] for c in done["captures"]][-1] == 200
+    assert second.log.read_text().count("Started server process") == 2
     assert not (tmp_path / "connects.log").exists()

@@ -36,7 +36,9 @@ def open_engine(url: str) -> Engine:
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
     try:
         if url.startswith("sqlite"):
-            engine = create_engine(url, connect_args={"timeout": 30})
+            # pool_size: prov serve's worker threads each keep a connection, rather than open
+            # one (and run the pragmas) per request past the default five
+            engine = create_engine(url, connect_args={"timeout": 30}, pool_size=40)
             event.listen(engine, "connect", _sqlite_pragmas)
         else:
             engine = create_engine(url, pool_pre_ping=True)

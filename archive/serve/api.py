@@ -92,7 +92,7 @@ def job(job_id: str, request: Request, _reader: Reader) -> Any:
 @router.get("/captures", summary="Every capture of a URL (prov lookup --json)")
 def captures(request: Request, _reader: Reader, url: str | None = None) -> Any:
     wanted = wanted_url(url)
-    return JSONResponse([c.to_json() for c in state_of(request).session.index.lookup(wanted)])
+    return JSONResponse(state_of(request).session.index.lookup_json(wanted))
 
 
 def _texts(request: Request, url: str) -> list[Any]:

@@ -68,8 +68,16 @@ def _add_docs(app: FastAPI) -> None:
 
 
 def create_app(
-    session: Session, settings: ServeSettings, replay: ReplayPlan | None = None
+    session: Session,
+    settings: ServeSettings,
+    replay: ReplayPlan | None = None,
+    *,
+    services: bool = True,
+    replay_base: str | None = None,
 ) -> FastAPI:
+    """The app over SESSION. With SERVICES (the main process) it starts the job workers, and
+    pywb with its index when REPLAY is given; an extra server process (``--processes``) runs
+    none of them and links to REPLAY_BASE."""
     engine = session.index.engine
     access = Access(settings, TokenIndex(engine))
     state = ServeState(
@@ -86,9 +94,14 @@ def create_app(
         state.replay_index = ReplayIndex(engine, replay.process.index_dir)
         state.replay_base = replay.public_base
         state.runner.on_finished = state.refresh_replay
+    elif replay_base is not None:
+        state.replay_base = replay_base
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if not services:
+            yield
+            return
         stop = threading.Event()
         refresher = None
         if replay is not None:

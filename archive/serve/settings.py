@@ -9,6 +9,7 @@
 | ``PROV_PYWB`` | ``wayback`` on PATH | pywb's ``wayback`` script (in a virtualenv of its own) |
 | ``PROV_API_TOKENS`` | unset | bearer tokens (comma separated) besides ``prov token create`` |
 | ``PROV_SERVE_OPEN_READ`` | on for loopback | reading without a token on another address |
+| ``PROV_SERVE_PROCESSES`` | ``1`` | server processes sharing the port (``--processes``) |
 | ``PROV_SERVE_WORKERS`` | ``2`` | archive jobs run at once (each a ``prov`` process) |
 | ``PROV_SERVE_QUEUE`` | ``100`` | jobs waiting at most; more is ``503`` |
 | ``PROV_SERVE_JOB_TIMEOUT`` | ``900`` | seconds a job's crawl may take |
@@ -58,6 +59,7 @@ class ServeSettings:
     pywb: str | None = None
     env_tokens: tuple[str, ...] = ()
     open_read: bool | None = None
+    processes: int = 1
     workers: int = 2
     queue: int = 100
     job_timeout: float = 900.0
@@ -103,6 +105,7 @@ class ServeSettings:
             pywb=env.get("PROV_PYWB") or None,
             env_tokens=tokens,
             open_read=_flag(env.get("PROV_SERVE_OPEN_READ")),
+            processes=int(env_number(env, "PROV_SERVE_PROCESSES", cls.processes, 1)),
             workers=int(env_number(env, "PROV_SERVE_WORKERS", cls.workers, 0)),
             queue=int(env_number(env, "PROV_SERVE_QUEUE", cls.queue, 1)),
             job_timeout=env_number(env, "PROV_SERVE_JOB_TIMEOUT", cls.job_timeout, 1),

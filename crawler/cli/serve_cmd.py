@@ -13,6 +13,7 @@ from rich.table import Table
 from archive.config import ConfigError
 from archive.index.tokens import TokenError, TokenIndex
 from archive.serve import ReplayPlan, ServeSettings, create_app
+from archive.serve.processes import start_extra_processes, stop_extra_processes
 from archive.serve.replay import COLLECTION, PywbProcess, free_port, pywb_command
 from archive.serve.settings import is_loopback_host
 from archive.session import Session
@@ -76,6 +77,10 @@ def serve(
         int | None,
         typer.Option("--replay-port", min=0, max=65535, help="pywb's port (default: port + 1)"),
     ] = None,
+    processes: Annotated[
+        int | None,
+        typer.Option("--processes", min=1, max=64, help="server processes on the port (1)"),
+    ] = None,
     json_output: JsonOption = False,
 ) -> None:
     """The web app, the HTTP API, Memento and replay (pywb on its own origin)."""
@@ -83,7 +88,8 @@ def serve(
 
     try:
         settings = ServeSettings.from_env().with_options(
-            host=host, port=port, replay_host=replay_host, replay_port=replay_port
+            host=host, port=port, replay_host=replay_host, replay_port=replay_port,
+            processes=processes,
         )
     except ConfigError as exc:
         fail(str(exc))
@@ -110,7 +116,11 @@ def serve(
         app, log_level="info", access_log=True, lifespan="on", timeout_graceful_shutdown=5,
         server_header=False,
     )
-    uvicorn.Server(config).run(sockets=[sock])
+    extra = start_extra_processes(sock, settings.processes - 1, replay_url)
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        stop_extra_processes(extra)
 
 
 @token_app.command("create")
