@@ -33,9 +33,6 @@ class Served:
     def home(self) -> Path:
         return self.server.home
 
-    def prov(self, *args: str) -> object:
-        return run_prov(*args, home=self.home, env=self.server.env)
-
 
 @pytest.fixture(scope="session")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from fastapi import Request
 
+from archive.config import ConfigError
 from archive.egress import EgressRefused, Resolver, check_host
 from archive.serve.access import Access
 from archive.serve.errors import ApiError
@@ -41,7 +42,8 @@ def load_resolver(dotted: str) -> Resolver:
     try:
         return cast(Resolver, getattr(importlib.import_module(module), name))
     except (ImportError, AttributeError, ValueError):
-        raise ApiError(500, f"PROV_RESOLVER={dotted!r} cannot be loaded") from None
+        raise ConfigError(f"PROV_RESOLVER={dotted!r}: no such function (give "
+                          "package.module.function)") from None
 
 
 @dataclass

@@ -104,7 +104,10 @@ def serve(
     sock = _listener(settings.host, settings.port)
     bound = sock.getsockname()[1]
     replay = _replay_plan(settings, session, bound)
-    app = create_app(session, settings, replay)
+    try:
+        app = create_app(session, settings, replay)
+    except ConfigError as exc:
+        fail(str(exc))
     shown = f"[{settings.host}]" if ":" in settings.host else settings.host
     url = f"http://{shown}:{bound}/"
     replay_url = replay.public_base if replay else None
