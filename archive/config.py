@@ -37,6 +37,18 @@ Watch runs and the scheduler daemon:
 | ``PROV_SCHEDULER_TICK`` | ``10`` | seconds between watch-list re-reads and webhook retries |
 | ``PROV_SCHEDULER_STOP_TIMEOUT`` | ``60`` | on SIGTERM, seconds running crawls get to finish |
 
+Evidence packages (``prov export``, ``prov key``, ``archive.export``):
+
+| variable | default | meaning |
+| --- | --- | --- |
+| ``PROV_TSA_URLS`` | unset | RFC 3161 time-stamp authorities (comma-separated); set: packages and |
+| | | each crawl's captures get tokens |
+| ``PROV_TSA_CERTS`` | unset | PEM files of the certificates a token's TSA must lead to |
+| ``PROV_TSA_TIMEOUT`` | ``30`` | seconds per time-stamp request |
+| ``PROV_SIGNING_KEY`` | ``$PROV_HOME/keys/signing-key.pem`` | ECDSA P-256 key signing packages |
+| ``PROV_SIGNING_URL`` | unset | an authsign-compatible ``/sign`` URL, used instead of the key |
+| ``PROV_SIGNING_TOKEN`` | unset | its bearer token |
+
 Credentials, region and endpoint of S3 come from boto3's standard chain (``AWS_ACCESS_KEY_ID``,
 ``AWS_SECRET_ACCESS_KEY``, ``AWS_PROFILE``, ``AWS_REGION``, ``AWS_ENDPOINT_URL`` ...); prov
 never reads, stores or prints them. Every option is read here, once, from the environment.
@@ -58,6 +70,7 @@ __all__ = [
     "OPTION_NAMES",
     "Config",
     "ConfigError",
+    "EvidenceOptions",
     "S3Options",
     "SchedulerOptions",
     "WebhookOptions",
@@ -93,6 +106,7 @@ class Config:
     s3: S3Options | None = None  # set for s3:// stores
     webhook: WebhookOptions = field(default_factory=lambda: WebhookOptions())
     scheduler: SchedulerOptions = field(default_factory=lambda: SchedulerOptions())
+    evidence: EvidenceOptions = field(default_factory=lambda: EvidenceOptions())
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Config:
@@ -107,6 +121,7 @@ class Config:
             env.get("PROV_REDIS_URL") or None,
             webhook=_webhook_options(env),
             scheduler=_scheduler_options(env),
+            evidence=_evidence_options(env, home),
         )
         config.check()
         if config.is_s3:
@@ -260,4 +275,49 @@ def _scheduler_options(env: Mapping[str, str]) -> SchedulerOptions:
         workers=int(env_number(env, "PROV_SCHEDULER_WORKERS", 4, 1)),
         tick=env_number(env, "PROV_SCHEDULER_TICK", 10.0, 0.1),
         stop_timeout=env_number(env, "PROV_SCHEDULER_STOP_TIMEOUT", 60.0, 0),
+    )
+
+
+@dataclass(frozen=True)
+class EvidenceOptions:
+    """Time-stamp authorities and the signer of evidence packages. A ``user:password@`` in a
+    TSA URL is sent as a Basic header and never stored or printed."""
+
+    tsa_urls: tuple[str, ...] = ()
+    tsa_certs: tuple[Path, ...] = ()
+    tsa_timeout: float = 30.0
+    signing_key: Path = Path("prov-data/keys/signing-key.pem")
+    signing_url: str | None = None
+    signing_token: str | None = field(default=None, repr=False)
+
+
+def _url_list(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    urls = tuple(u for u in (env.get(name) or "").replace(",", " ").split() if u)
+    for url in urls:
+        if not url.startswith(("http://", "https://")):
+            shown = split_userinfo(url)[0]
+            raise ConfigError(f"{name}: {shown!r} is not an http:// or https:// URL")
+    return urls
+
+
+def _evidence_options(env: Mapping[str, str], home: Path) -> EvidenceOptions:
+    certs = tuple(
+        Path(p).expanduser() for p in (env.get("PROV_TSA_CERTS") or "").split(",") if p.strip()
+    )
+    for cert in certs:
+        if not cert.is_file():
+            raise ConfigError(
+                f"PROV_TSA_CERTS: no such file {cert} (give PEM files, comma-separated)"
+            )
+    signing_url = (env.get("PROV_SIGNING_URL") or "").strip() or None
+    if signing_url is not None:
+        _url_list({"PROV_SIGNING_URL": signing_url}, "PROV_SIGNING_URL")
+    key = env.get("PROV_SIGNING_KEY") or ""
+    return EvidenceOptions(
+        tsa_urls=_url_list(env, "PROV_TSA_URLS"),
+        tsa_certs=certs,
+        tsa_timeout=env_number(env, "PROV_TSA_TIMEOUT", 30.0, 0.1),
+        signing_key=Path(key).expanduser().resolve() if key else home / "keys/signing-key.pem",
+        signing_url=signing_url,
+        signing_token=env.get("PROV_SIGNING_TOKEN") or None,
     )

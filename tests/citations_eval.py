@@ -433,6 +433,8 @@ def pipeline_links(articles: Sequence[Article], registry: Registry) -> list[Pass
         golds = [tokens(article.text, g.start, g.start + len(g.claim)) for g in article.claims]
         pairs = _pairs(golds, [tokens(article.text, c.start, c.end) for c in claims])
         gold_of = {pred: gold for gold, pred in pairs.items()}
+        starts = {claim.start: number for number, claim in enumerate(claims)}
+        passages: dict[int, tuple[str, int, int]] = {}
         for number, claim in enumerate(claims):
             for path in _pages_of(article, claim, registry):
                 source, language = article.source_pages[path]
@@ -440,9 +442,15 @@ def pipeline_links(articles: Sequence[Article], registry: Registry) -> list[Pass
                     claim.statement, source, language, article.language, speaker=claim.speaker
                 )
                 if match.found and match.start is not None and match.end is not None:
-                    index = gold_of.get(number, -1)
-                    found.append(PassagePrediction(article.id, index, path, match.start, match.end))
+                    passages[number] = (path, match.start, match.end)
                     break
+        for number, claim in enumerate(claims):
+            # a headline's claim has the passage of the body claim it repeats
+            body = starts.get(claim.repeats, -1) if claim.repeats is not None else number
+            if body in passages:
+                path, start, end = passages[body]
+                gold = gold_of.get(number, -1)
+                found.append(PassagePrediction(article.id, gold, path, start, end))
     return found
 
 

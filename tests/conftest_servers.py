@@ -21,6 +21,7 @@ from tests.servers import (
     install_standard_routes,
     make_self_signed,
 )
+from tests.servers.tsa import TimestampAuthority
 
 __all__ = [
     "NEWS_HOST",
@@ -28,9 +29,11 @@ __all__ = [
     "TEST_HOSTNAMES",
     "corpus_server",
     "forward_proxy",
+    "other_tsa",
     "raw_server",
     "tls_files",
     "tls_server",
+    "tsa",
 ]
 
 
@@ -74,3 +77,17 @@ def forward_proxy(raw_server: RawHTTPServer, tls_server: RawHTTPServer) -> Itera
         host_map[f"{name}:443"] = (tls_server.host, tls_server.port)
     with ForwardProxy(host_map) as proxy:
         yield proxy
+
+
+@pytest.fixture(scope="session")
+def tsa(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TimestampAuthority]:
+    """A real RFC 3161 TSA (openssl ts -reply) on 127.0.0.1 with its own throwaway CA."""
+    with TimestampAuthority(tmp_path_factory.mktemp("tsa")) as authority:
+        yield authority
+
+
+@pytest.fixture(scope="session")
+def other_tsa(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TimestampAuthority]:
+    """A second TSA with another key and another CA (tokens nobody was told to trust)."""
+    with TimestampAuthority(tmp_path_factory.mktemp("tsa2"), "other TSA") as authority:
+        yield authority

@@ -22,9 +22,9 @@ def _venv() -> Path:
     return venv
 
 
-def wayback_script() -> Path:
-    """The validator toolkit's pinned pywb ``wayback`` (what ``prov serve`` runs in the tests)."""
-    return _venv() / "bin" / "wayback"
+def validator_tool(name: str) -> Path:
+    """A command of the validator's venv (wacz, wb-manager, warcio...), set up if missing."""
+    return _venv() / "bin" / name
 
 
 def _free_port() -> int:
@@ -36,10 +36,14 @@ def _free_port() -> int:
 
 @contextmanager
 def wayback(warcs: list[Path], workdir: Path) -> Iterator[str]:
-    """A pywb collection "t" of WARCS served on 127.0.0.1; yields the base replay URL."""
+    """A pywb collection "t" of WARCS (or WACZ files, added with their own CDXJ index)
+    served on 127.0.0.1; yields the base replay URL."""
     bin_dir = _venv() / "bin"
     subprocess.run([bin_dir / "wb-manager", "init", "t"], cwd=workdir, check=True)
-    subprocess.run([bin_dir / "wb-manager", "add", "t", *map(str, warcs)], cwd=workdir, check=True)
+    unpack = ["--unpack-wacz"] if any(p.suffix == ".wacz" for p in warcs) else []
+    subprocess.run(
+        [bin_dir / "wb-manager", "add", *unpack, "t", *map(str, warcs)], cwd=workdir, check=True
+    )
     port = _free_port()
     process = subprocess.Popen(
         [bin_dir / "wayback", "-b", "127.0.0.1", "-p", str(port)],

@@ -15,7 +15,7 @@ from typing import Self
 import httpx
 
 from tests.conftest import REPO, prov_env, register_home
-from tests.pywb_replay import wayback_script
+from tests.pywb_replay import validator_tool
 
 __all__ = ["GUARD", "ServeProcess", "guarded_env"]
 
@@ -34,7 +34,7 @@ def guarded_env(home: Path, connect_log: Path, **extra: str) -> dict[str, str]:
         PROV_TEST_CONNECT_LOG=str(connect_log),
     )
     env.setdefault("PROV_ALLOW_NETWORKS", "127.0.0.2/32")
-    env.setdefault("PROV_PYWB", str(wayback_script()))
+    env.setdefault("PROV_PYWB", str(validator_tool("wayback")))  # the pinned pywb
     env.update(extra)
     return env
 

@@ -203,7 +203,7 @@ def test_new_york_times_speaker_named_in_the_next_sentence() -> None:
     quote = next(s for s in found if s.startswith("Without rolling back some of the tariffs"))
     # "He Jianxiong": a surname, not the pronoun
     assert (found[quote].speaker or "").startswith("He Jianxiong, the former executive director")
-    duvall = found["near-unprecedented economic uncertainty and hardship"]
+    duvall = next(a for s, a in found.items() if s.startswith("farmers faced “near-unprecedented"))
     assert duvall.speaker == "Zippy Duvall, the president of the American Farm Bureau"
 
 
@@ -226,8 +226,8 @@ def test_reuters_named_in_a_real_article() -> None:
 
 def test_counts_on_english_corpus_pages() -> None:
     counts = {n: len(find_attributions(article(n).text)) for n in (1, 4, 5, 10, 14, 17, 46, 51)}
-    assert counts[46] == 4 and counts[14] == 4
-    assert sum(counts.values()) >= 110  # 117 when written
+    assert counts[46] == 6 and counts[14] == 4  # 46: the paper's "warning that", "saying"
+    assert sum(counts.values()) >= 130  # 117 when written, 138 with participles and splits
 
 
 def test_no_attribution_in_plain_prose() -> None:
@@ -249,4 +249,7 @@ def test_inverted_and_adjectival_frames_in_real_articles() -> None:
     system = next(a for a in cells if a.statement.startswith("This system, says Richard Locksley"))
     assert system.speaker == "Richard Locksley"  # interjected: the statement is the sentence
     # "Epstein's alleged sex trafficking ring": an adjective, not a speaker's verb
-    assert all("Giuffre" not in a.statement for a in find_attributions(article(9).text))
+    andrew = find_attributions(article(9).text)
+    assert all(a.verb != "alleged" for a in andrew)
+    saying = next(a for a in andrew if "couldn’t have been with Giuffre" in a.statement)
+    assert (saying.speaker, saying.verb) == ("Andrew", "saying")  # "Andrew also spent ..."

@@ -75,8 +75,10 @@ def test_interview_source_carried_to_the_speakers_later_statements(
 
 def test_it_is_the_report_not_the_subject_after_the_verb(border: list[Attribution]) -> None:
     published = sentence_of(BORDER, "published a report on Monday")
-    quote = claim(border, "the artillery had been moved")
-    assert quote.kind == "quote"
+    # reported speech holding a quotation is one claim: "It said satellite images strongly
+    # suggested “the artillery had been moved ...”"
+    quote = claim(border, "satellite images strongly suggested “the artillery")
+    assert quote.kind == "reported"
     assert quote.speaker == "A research institute"  # not "satellite images"
     assert (quote.speaker_text, quote.speaker_resolution) == ("It", "pronoun")
     assert quote.source is not None

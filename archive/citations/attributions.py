@@ -30,88 +30,37 @@ Offsets are in the text given.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
+from archive.citations.attribution import (
+    MIN_QUOTE_WORDS,
+    Attribution,
+    make_attribution,
+    trimmed_span,
+    word_count,
+)
 from archive.citations.discourse import resolve_claims
-from archive.citations.frames import DATELINE, Frame, find_frames, speaker_before
+from archive.citations.frames import Frame, find_frames
 from archive.citations.links import CitationLink
 from archive.citations.names import proper_names
 from archive.citations.outlets import LinkSpan, SourceRef
 from archive.citations.quotes import Quote, group_sentences, quotation_chains, quote_spans
 from archive.citations.registry import Registry
+from archive.citations.reported_speech import (
+    reported_statement,
+    split_conjoined,
+    with_reported,
+)
 from archive.citations.resolution import Resolved
 from archive.citations.sentences import Span, paragraph_index, paragraph_spans, sentence_spans
+from archive.citations.speaker_phrases import DATELINE
 from archive.citations.tagging import outer_frames, tag_sentence
 
 __all__ = ["Attribution", "SourceRef", "find_attributions"]
 
-MIN_QUOTE_WORDS = 4
-MIN_STATEMENT_WORDS = 4
 MAX_TAG_WORDS = 20  # words between a quotation and the verb naming its speaker
 MAX_TAG_GAP = 3  # more words than that and a frame before the quotation comes first
-_EDGE = " \t\n,;:—–-"
-
-
-@dataclass(frozen=True, slots=True)
-class Attribution:
-    """A statement attributed to a speaker; ``text[start:end] == statement``."""
-
-    statement: str
-    start: int
-    end: int
-    kind: str  # "quote" | "reported" | "according_to"
-    speaker: str | None  # who said it (a "he"/"she" resolved to the previous named speaker)
-    speaker_text: str | None  # the speaker as written
-    verb: str | None  # "said", "told", "according to", "saying", "quoted"...
-    sentence_start: int
-    sentence_end: int
-    source_id: str | None = None  # the registered source named in the attribution
-    source_name: str | None = None  # that source's name as written in the text
-    names: tuple[str, ...] = ()  # proper names of statement and speaker (for ranking)
-    sentence_index: int = 0  # index of its (first) sentence in ``sentence_spans(text)``
-    source: SourceRef | None = None  # the cited link, named outlet or document
-    resolution: str | None = None  # "link" | "named" | "carried from sentence N" | None
-    carried_from: int | None = None  # that N
-    speaker_resolution: str = "explicit"  # explicit|pronoun|surname|description|continuation
-    speaker_from: int | None = None  # sentence of the mention the speaker refers back to
-    confidence: float = 1.0  # lower for pronouns, descriptions and long carries
-
-
-def _trimmed(text: str, start: int, end: int) -> Span:
-    dateline = DATELINE.match(text, start, end)
-    if dateline:
-        start = dateline.end()
-    while start < end and (text[start] in _EDGE or text[start].isspace()):
-        start += 1
-    while end > start and (text[end - 1] in _EDGE + "." or text[end - 1].isspace()):
-        end -= 1
-    if text[start:end].lower().startswith("that "):
-        start += 5
-    return start, end
-
-
-def _word_count(text: str) -> int:
-    return len(text.split())
-
-
-def _make(
-    text: str, span: Span, kind: str, frame: Frame, speaker: str | None, group: Span
-) -> Attribution | None:
-    start, end = _trimmed(text, *span)
-    if _word_count(text[start:end]) < MIN_STATEMENT_WORDS:
-        return None
-    return Attribution(
-        statement=text[start:end],
-        start=start,
-        end=end,
-        kind=kind,
-        speaker=speaker,
-        speaker_text=speaker,
-        verb=frame.verb,
-        sentence_start=group[0],
-        sentence_end=group[1],
-    )
 
 
 def _quote_attributions(
@@ -121,7 +70,7 @@ def _quote_attributions(
     after = [f for f in frames if f.start >= last.mark_end]
     before = outer_frames(text, group, [f for f in frames if f.end <= first.mark_start])
     tries: list[tuple[Frame, int | None]] = [(frame, None) for frame in reversed(before)]
-    gap = _word_count(text[last.mark_end : after[0].start]) if after else MAX_TAG_WORDS + 1
+    gap = word_count(text[last.mark_end : after[0].start]) if after else MAX_TAG_WORDS + 1
     if gap <= MAX_TAG_WORDS:
         # "“...,” he said" names the speaker; "said that “...” as ..., the Post reported" the
         # source, when a frame before the quotation names a speaker already
@@ -136,34 +85,10 @@ def _quote_attributions(
             break
     else:
         return []
-    made = [_make(text, (q.start, q.end), "quote", frame, speaker, group) for q in quotes]
+    made = [
+        make_attribution(text, (q.start, q.end), "quote", frame, speaker, group) for q in quotes
+    ]
     return [attribution for attribution in made if attribution is not None]
-
-
-def _reported(text: str, group: Span, frames: list[Frame]) -> Attribution | None:
-    for frame in frames:
-        found = frame.reported(text, group)
-        if found is not None:
-            span, speaker, kind = found
-            span = _cut_trailing_frame(text, span, frames)
-            attribution = _make(text, span, kind, frame, speaker, group)
-            if attribution is not None:
-                return attribution
-    return None
-
-
-def _cut_trailing_frame(text: str, span: Span, frames: list[Frame]) -> Span:
-    """A statement without a second frame at its end: "..., TASS reported." is cut off."""
-    for frame in frames:
-        if not span[0] < frame.start < span[1]:
-            continue
-        comma = text.rfind(",", span[0], frame.start)
-        if comma < 0 or speaker_before(text, comma + 1, frame) is None:
-            continue
-        rest = text[frame.end : span[1]].strip(" \t\n.")
-        if len(rest.split()) < MIN_STATEMENT_WORDS and "," not in rest:
-            return span[0], comma
-    return span
 
 
 def _continuations(
@@ -173,8 +98,9 @@ def _continuations(
     previous: Attribution | None,
     paragraphs: list[Span],
 ) -> list[Attribution]:
-    """Quotations with no frame that continue the previous quotation (same speaker)."""
-    if previous is None or previous.kind != "quote":
+    """Quotations with no frame that continue the previous attribution (same speaker): "Van
+    Der Beek noted there should be “zero shame”." then a paragraph that is a quotation."""
+    if previous is None:
         return []
     if text[group[0] : quotes[0].mark_start].strip():  # not a standalone quotation
         return []
@@ -183,8 +109,8 @@ def _continuations(
         return []
     made = [
         _continuation(previous, text, (s, e), group)
-        for s, e in (_trimmed(text, q.start, q.end) for q in quotes)
-        if _word_count(text[s:e]) >= MIN_QUOTE_WORDS
+        for s, e in (trimmed_span(text, q.start, q.end) for q in quotes)
+        if word_count(text[s:e]) >= MIN_QUOTE_WORDS
     ]
     return made
 
@@ -211,9 +137,8 @@ def _from_source(attribution: Attribution) -> Attribution:
     source = attribution.source
     if attribution.source_id is not None or source is None:
         return attribution
+    # a document is named by its publisher ("a study released by Election Data Services")
     name = source.publisher if source.kind == "document" and source.publisher else source.name
-    if source.kind == "document" and source.source_id is None:
-        name = source.name
     return replace(attribution, source_id=source.source_id, source_name=name)
 
 
@@ -269,8 +194,8 @@ def _chained(text: str, quotes: list[Quote], found: list[Attribution]) -> list[A
         for quote in chain:
             if any(quote.start <= a.start < quote.mark_end for a in found):
                 continue
-            start, end = _trimmed(text, quote.start, quote.end)
-            if _word_count(text[start:end]) < MIN_QUOTE_WORDS:
+            start, end = trimmed_span(text, quote.start, quote.end)
+            if word_count(text[start:end]) < MIN_QUOTE_WORDS:
                 continue
             owner = min(owners, key=lambda a: abs(a.start - start))
             index = next((i for i, (lo, hi) in enumerate(sentences) if lo <= start < hi), 0)
@@ -304,7 +229,10 @@ def _tagged_by_next(
         return []
     frame, speaker = tag
     whole = (group[0], following[1])
-    made = [_make(text, (q.start, q.end), "quote", frame, speaker, whole) for q in long_quotes]
+    made = [
+        make_attribution(text, (q.start, q.end), "quote", frame, speaker, whole)
+        for q in long_quotes
+    ]
     return [attribution for attribution in made if attribution is not None]
 
 
@@ -328,6 +256,7 @@ def find_attributions(
     """
     quotes = quote_spans(text)
     paragraphs = paragraph_spans(text)
+    spans = _link_spans(links)
     found: list[Attribution] = []
     groups = group_sentences(sentence_spans(text), quotes)
     tag_groups: set[int] = set()
@@ -335,7 +264,7 @@ def find_attributions(
         if index in tag_groups:
             continue
         in_group = _quotes_in(quotes, group)
-        long_quotes = [q for q in in_group if _word_count(text[q.start : q.end]) >= MIN_QUOTE_WORDS]
+        long_quotes = [q for q in in_group if word_count(text[q.start : q.end]) >= MIN_QUOTE_WORDS]
         frames = find_frames(text, group, in_group)
         previous = found[-1] if found else None
         if long_quotes:
@@ -344,12 +273,13 @@ def find_attributions(
                 made = _tagged_by_next(text, group, groups[index + 1], long_quotes, quotes)
                 if made:
                     tag_groups.add(index + 1)
-            found.extend(made or _continuations(text, group, long_quotes, previous, paragraphs))
+            made = made or _continuations(text, group, long_quotes, previous, paragraphs)
+            found.extend(with_reported(text, group, frames, long_quotes, made))
         elif frames:
-            reported = _reported(text, group, frames)
+            reported = reported_statement(text, group, frames)
             if reported is not None:
-                found.append(reported)
-    resolved = resolve_claims(text, found, registry, _link_spans(links))
+                found.extend(split_conjoined(text, reported, spans))
+    resolved = resolve_claims(text, found, registry, spans)
     found = _chained(text, quotes, [_resolved(a, r) for a, r in zip(found, resolved, strict=True)])
     if registry is not None:
         found = [_registered_in_frame(text, attribution, registry) for attribution in found]

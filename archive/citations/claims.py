@@ -23,6 +23,8 @@ from archive.index.texts import TextIndex
 __all__ = ["match_claims"]
 
 _RANK = {"matched": 3, "needs_translation": 2, "not_found": 1}
+
+
 def _candidate_urls(claim: RowMapping, edges: list[RowMapping]) -> list[str]:
     if claim["cited_url"]:
         return [claim["cited_url"]]
@@ -42,7 +44,10 @@ def match_claims(engine: Engine, crawl_id: str, article_url: str) -> list[dict[s
     article = texts.texts_of(article_url)
     article_language = article[-1]["language"] if article else None
     results = []
-    for claim in citations.claims(crawl_id):
+    claim_rows = citations.claims(crawl_id)
+    for claim in claim_rows:
+        if claim["repeats"] is not None:
+            continue  # a headline's claim takes the passage of the body claim it repeats
         best: dict[str, Any] = {"status": "no_source"}
         for cited in dict.fromkeys(_candidate_urls(claim, edges)):
             chain = redirect_chain(captures, cited, seed=False)
@@ -75,4 +80,27 @@ def match_claims(engine: Engine, crawl_id: str, article_url: str) -> list[dict[s
                 best = values
         citations.set_match(claim["id"], best)
         results.append({"id": claim["id"], **best})
-    return results
+    return results + _repeated(citations, claim_rows, results)
+
+
+def _repeated(
+    citations: CitationIndex, rows: list[RowMapping], results: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The match of each headline's claim: that of the body claim it repeats (same article)."""
+    by_start = {
+        (row["article_url"], row["start"]): result
+        for row in rows
+        for result in results
+        if result["id"] == row["id"]
+    }
+    repeated = []
+    for row in rows:
+        if row["repeats"] is None:
+            continue
+        body = by_start.get((row["article_url"], row["repeats"]), {"status": "no_source"})
+        values = {key: value for key, value in body.items() if key != "id"}
+        if values.get("method"):
+            values["method"] = f"repeat of {values['method']}"
+        citations.set_match(row["id"], values)
+        repeated.append({"id": row["id"], **values})
+    return repeated

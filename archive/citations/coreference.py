@@ -26,7 +26,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from archive.citations.lexicon import DOCUMENT_NOUNS, ORG_NOUNS, OUTLET_NOUNS, SYNONYMS
+from archive.citations.lexicon import (
+    DOCUMENT_NOUNS,
+    NAME_ORG_WORDS,
+    ORG_NOUNS,
+    OUTLET_NOUNS,
+    SYNONYMS,
+)
 from archive.citations.mentions import Mention
 
 __all__ = ["DESCRIPTION_WINDOW", "PRONOUN_WINDOW", "Entity", "Link", "Tracker"]
@@ -152,6 +158,15 @@ class Tracker:
             if entity.kind in ("pronoun", "place"):
                 continue
             if nouns & entity.words and _kinds_agree(entity.kind, mention.kind):
+                return Link(entity, "description", mention.sentence - distance)
+            if (  # "the paper" after "the Rodong Sinmun said": the outlet that just spoke
+                mention.kind == "outlet"
+                and entity.kind == "outlet"
+                and entity.named
+                and not any(word in NAME_ORG_WORDS for word in entity.name.split())
+                and entity.spoke >= 0
+                and mention.sentence - entity.spoke <= _SPOKE_WINDOW
+            ):
                 return Link(entity, "description", mention.sentence - distance)
         if mention.kind in ("organisation", "outlet"):
             for distance, _possessive, _start, entity in self._recent(

@@ -22,44 +22,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
 
-from archive.citations.coreference import Entity, Link, Tracker
-from archive.citations.frames import DATELINE
+from archive.citations.coreference import Entity, Link
 from archive.citations.lexicon import DOCUMENT_NOUNS, GROUP_NOUNS, ORG_NOUNS, PERSON_NOUNS
-from archive.citations.mentions import Mention, find_mentions
-from archive.citations.outlets import (
-    LinkSpan,
-    SourceRef,
-    frame_and_inner_links,
-    is_occasion,
-    named_outlets,
-    sentence_link,
-)
-from archive.citations.quotes import quote_spans
+from archive.citations.mentions import Mention
+from archive.citations.outlets import LinkSpan, is_occasion
 from archive.citations.registry import Registry
 from archive.citations.resolution import Claimed, Resolved, carry_factor, speaker_confidence
-from archive.citations.sentences import Span, sentence_spans
+from archive.citations.sentences import Span
+from archive.citations.source_reading import SourceReader
 
 __all__ = ["resolve_claims"]
 
-_INTERVIEW = re.compile(
-    r"\b(?:interview(?:ed)?|spoke|speaking|told|wrote|writing|op-ed|column|article|remarks|"
-    r"comments|podcast|appear(?:ed|ance|ing)|quoted)\b"
-)
-_BY_AFTER = re.compile(
-    r"^\s*,?\s*(?:(?:published|released|issued|prepared|produced|compiled|commissioned|"
-    r"written|conducted)\s+)?(?:(?:on|last|this)\s+\w+\s+)?(?:by|from)\s+(?:the\s+)?$"
-)
-_PUBLISHED_BEFORE = re.compile(
-    r"^(?:\s+(?:in|at|of|from|based\s+in)\s+(?:the\s+)?[\w’'\-]+(?:\s+[A-Z][\w’'\-]*)*)?"
-    r"\s*(?:,[^,]{0,80},\s*)?(?:(?:has|have|had|also|on\s+\w+)\s+)*(?:published|released|"
-    r"issued|produced|presented|put\s+out|commissioned|unveiled|submitted|filed)\s+$"
-)
-_IN_DOCUMENT = re.compile(r"\b(?:[Ii]n|[Aa]ccording\s+to|[Cc]iting|[Cc]ited)\s+$")
-# a document or occasion named with an indefinite article, and recalled with a definite one
-_KINDS = r"(statement|release|report|letter|post|interview|announcement|briefing|study|memo)"
-_LINKED_DOCUMENT = re.compile(rf"\b(?:an?|her|his|its|their)\s+(?:\w+\s+)?{_KINDS}\b", re.I)
-_RECALLED = re.compile(rf"\b(?:the|that|this|same)\s+(?:\w+\s+)?{_KINDS}\b", re.I)
 _SELF = re.compile(r"(?:that\s+)?(he|she|He|She)\s+(?!said|says)[a-z]")
 _SPEAKER_KIND = {
     **dict.fromkeys(PERSON_NOUNS, "person"),
@@ -83,7 +59,7 @@ def _display(entity: Entity) -> str:
     return entity.name
 
 
-class _Reader:
+class _Reader(SourceReader):
     def __init__(
         self,
         text: str,
@@ -91,107 +67,8 @@ class _Reader:
         links: list[LinkSpan],
         learned: dict[str, str | None] | None = None,
     ) -> None:
-        self.text = text
+        super().__init__(text, registry, links, learned)
         self.results: list[Resolved | None] = []
-        self.registry = registry
-        self.links = links
-        self.sentences = sentence_spans(text)
-        self.mentions = find_mentions(text, self.sentences, quote_spans(text), registry)
-        self.tracker = Tracker(text, learned)
-        self.cues: dict[int, SourceRef | None] = {}  # id(entity) -> source it carries
-        self.refs: dict[int, SourceRef] = {}  # id(entity) -> the entity as a source
-        self.linked_documents: dict[str, SourceRef] = {}  # "statement" -> its link
-
-    def in_span(self, span: Span) -> list[Mention]:
-        return [m for m in self.mentions if span[0] <= m.start < span[1]]
-
-    def _not_people(self, mentions: list[Mention]) -> list[Mention]:
-        """Mentions that may name an outlet: not linked to a person or a group."""
-        kept = []
-        for mention in mentions:
-            entity = self.entity_at(mention.start)
-            if entity is None or entity.kind not in ("person", "group"):
-                kept.append(mention)
-        return kept
-
-    def entity_at(self, start: int) -> Entity | None:
-        link = self.tracker.links.get(start)
-        return link.entity if link else None
-
-    def _link_ref(self, link: LinkSpan, sentence: int, name: str | None) -> SourceRef:
-        source = self.registry.find_source(link[2]) if self.registry else None
-        return SourceRef("link", name, link[2], source.id if source else None, sentence)
-
-    def documents(self, index: int) -> None:
-        """Documents introduced in sentence ``index``: their author and their source."""
-        span = self.sentences[index]
-        here = self.in_span(span)
-        for position, mention in enumerate(here):
-            link = self.tracker.links.get(mention.start)
-            if mention.kind != "document" or link is None or link.how != "new" or not link.entity:
-                continue
-            owner = self._owner(mention, here, position)
-            document = link.entity
-            document.owner = owner
-            cited = sentence_link(self.links, span)
-            self.refs[id(document)] = SourceRef(
-                "link" if cited else "document",
-                mention.text,
-                cited[2] if cited else None,
-                owner.source_id if owner else None,
-                index,
-                owner.name if owner else None,
-            )
-            if owner is not None:
-                self.cues[id(owner)] = self.refs[id(document)]
-
-    def _owner(self, document: Mention, here: list[Mention], position: int) -> Entity | None:
-        if document.owner is not None:
-            return self.entity_at(document.owner[0])
-        for other in here[position + 1 :]:
-            if _BY_AFTER.match(self.text[document.end : other.start]):
-                return self.entity_at(other.start)
-        for other in reversed(here[:position]):
-            if other.possessive or other.kind in ("document", "place"):
-                continue
-            if _PUBLISHED_BEFORE.match(self.text[other.end : document.start]):
-                return self.entity_at(other.start)
-        return None
-
-    def introductions(self, index: int) -> None:
-        """A sentence with no claim: "an interview given to the Courier by Jane Roe"."""
-        span = self.sentences[index]
-        here = self.in_span(span)
-        cited = sentence_link(self.links, span)
-        outlets = named_outlets(self.text, span, self._not_people(here), self.registry)
-        people = [
-            m
-            for m in here
-            if m.kind in ("person", "pronoun")
-            and not m.possessive
-            and not any(o[0] <= m.start < o[1] for o in outlets)
-            and self.entity_at(m.start) is not None
-        ]
-        if not people:
-            return
-        if _INTERVIEW.search(self.text, *span) and (cited or outlets):
-            after_by = [m for m in people if self.text[max(0, m.start - 4) : m.start] == " by "]
-            target = (after_by or people)[0]
-            name = outlets[0][2] if outlets else None
-            ref = (
-                self._link_ref(cited, index, name)
-                if cited
-                else SourceRef("outlet", name, None, outlets[0][3], index)
-            )
-            entity = self.entity_at(target.start)
-            if entity is not None:
-                self.cues[id(entity)] = ref
-        elif cited:
-            new = [m for m in people if self.tracker.links[m.start].how == "new"]
-            if len(new) == 1:
-                entity = self.entity_at(new[0].start)
-                if entity is not None:
-                    self.cues[id(entity)] = self._link_ref(cited, index, None)
 
     def speaker(self, claim: Claimed, group: Span, index: int) -> tuple[Entity | None, Link]:
         """The entity speaking ``claim`` and how it was found."""
@@ -221,82 +98,6 @@ class _Reader:
         entity = self.tracker.new_entity(kind, written, index, position)
         return entity, Link(entity, "new")
 
-    def _speaker_position(self, claim: Claimed, group: Span, written: str) -> int:
-        pattern = re.compile(rf"(?<![\w’'\-]){re.escape(written)}(?![\w’'\-])")
-        found = [m.start() for m in pattern.finditer(self.text, group[0], group[1])]
-        outside = [p for p in found if not claim.start <= p < claim.end]
-        # "Many of the prisons, she said, are ...": the speaker is inside the statement
-        return (outside or found or [group[0]])[0]
-
-    def source(
-        self, claim: Claimed, group: Span, index: int, entity: Entity | None
-    ) -> SourceRef | None:
-        """The claim's own source, else the one its speaker carries."""
-        statement = (claim.start, claim.end)
-        dateline = DATELINE.match(self.text, *group)  # "MIRANO (Reuters) - ": the article's own
-        group = (dateline.end(), group[1]) if dateline else group
-        here = self.in_span(group)
-        outlets = named_outlets(self.text, group, self._not_people(here), self.registry, statement)
-        person = entity is not None and entity.kind == "person"
-        cited, evidence = frame_and_inner_links(
-            self.text, self.links, group, statement, claim.speaker_text if person else None
-        )
-        ref: SourceRef | None = None
-        itself = self.refs.get(id(entity)) if entity is not None else None
-        fresh = self.cues.get(id(entity)) if entity is not None else None
-        if fresh is not None and fresh.sentence < index:
-            fresh = None
-        institutional = entity is None or entity.kind not in _PEOPLE
-        if cited is None and evidence is not None and institutional:
-            # a link inside an unattributed or institutional statement backs that statement
-            # alone; inside a person's words it is the writer's evidence, not the speaker's
-            # source, and it is never carried to the speaker's later statements
-            return self._link_ref(evidence, index, None)
-        frame_text = self.text[group[0] : claim.start] + " " + self.text[claim.end : group[1]]
-        if cited is not None:
-            ref = self._link_ref(cited, index, outlets[0][2] if outlets else None)
-            noun = _LINKED_DOCUMENT.search(self.text, cited[0], cited[1])
-            if noun:  # "said in a statement" with the link: a document the text may recall
-                self.linked_documents[noun.group(1).casefold()] = ref
-        elif (recalled := _RECALLED.search(frame_text)) and (
-            recalled.group(1).casefold() in self.linked_documents
-        ):
-            ref = self.linked_documents[recalled.group(1).casefold()]  # "in the statement"
-        elif itself is not None and itself.sentence >= index:
-            ref = itself  # "according to a report by ...": the report
-        elif fresh is not None:
-            ref = fresh  # "A study by the institute concluded": the study
-        elif outlets:
-            ref = SourceRef("outlet", outlets[0][2], None, outlets[0][3], index)
-        else:
-            documents = [  # "In a letter to ...", "according to a report by ..."
-                self.refs[id(e)]
-                for m in here
-                if not claim.start <= m.start < claim.end
-                and _IN_DOCUMENT.search(self.text, max(0, m.start - 20), m.start)
-                and (e := self.entity_at(m.start)) is not None
-                and id(e) in self.refs
-                and self.refs[id(e)].sentence >= index
-            ]
-            ref = documents[0] if documents else None
-        if entity is None:
-            return ref
-        if ref is not None:
-            self.cues[id(entity)] = ref
-            return ref
-        if is_occasion(frame_text, 0, len(frame_text)):
-            self.cues[id(entity)] = None
-            return None
-        if id(entity) in self.cues:
-            return self.cues[id(entity)]
-        if itself is None and entity.kind == "outlet":
-            itself = SourceRef("outlet", entity.name, None, entity.source_id, entity.first)
-            self.refs[id(entity)] = itself
-        return itself
-
-
-_PEOPLE = frozenset({"person", "name", "pronoun"})
-
 
 def _learn_person(text: str, claim: Claimed, entity: Entity) -> None:
     """ "Harry said he could not ...": a name whose statement opens with he/she is a person."""
@@ -317,7 +118,35 @@ def resolve_claims(
     """Speaker and source of each claim of ``text`` (claims in text order)."""
     first = _read(_Reader(text, registry, sorted(links)), claims)
     learned = {e.name.casefold(): e.gender for e in first.tracker.entities if e.kind == "person"}
-    return [r for r in _read(_Reader(text, registry, sorted(links), learned), claims).results if r]
+    reader = _read(_Reader(text, registry, sorted(links), learned), claims)
+    return _named_next(text, reader.sentences, [r for r in reader.results if r])
+
+
+def _named_next(text: str, sentences: list[Span], results: list[Resolved]) -> list[Resolved]:
+    """A quotation whose source its speaker's next one names ("“I get on the highway ...,”
+    said Watson. “I try to grab my wheel ...,” Watson told affiliate KFSM."): the two, in
+    the same or the next sentence, are one account, so the earlier takes that source."""
+    filled = list(results)
+    for number in range(len(filled) - 2, -1, -1):
+        earlier, later = filled[number], filled[number + 1]
+        if (
+            earlier.source is None
+            and later.source is not None
+            and later.source.kind != "link"  # a named outlet, not a link on its own words
+            and later.source.sentence == later.sentence_index
+            and earlier.entity is not None
+            and earlier.entity is later.entity
+            and 0 <= later.sentence_index - earlier.sentence_index <= 1
+            and not is_occasion(text, *sentences[earlier.sentence_index])
+        ):
+            filled[number] = replace(
+                earlier,
+                source=later.source,
+                resolution=f"carried from sentence {later.sentence_index}",
+                carried_from=later.sentence_index,
+                confidence=round(earlier.confidence * 0.9, 3),
+            )
+    return filled
 
 
 def _read(reader: _Reader, claims: Sequence[Claimed]) -> _Reader:
@@ -332,14 +161,43 @@ def _read(reader: _Reader, claims: Sequence[Claimed]) -> _Reader:
     for index in range(len(sentences)):
         for mention in by_sentence.get(index, []):
             reader.tracker.link(mention)
+        before = dict(reader.cues)
         reader.documents(index)
         if index not in last_of:
             reader.introductions(index)
+        _back_to_statement(reader, results, index, before)
         for number in last_of.get(index, []):
             previous = results[number - 1] if number else None
             results[number] = _resolve_one(reader, claims[number], previous)
     reader.results = results
     return reader
+
+
+def _back_to_statement(
+    reader: _Reader, results: list[Resolved | None], index: int, before: dict[int, Any]
+) -> None:
+    """A document introduced right after its author's statement ("..., Riverton council said
+    on Friday. The council published [an inspection summary] on Friday."): the statements of
+    the sentence before, with no source and no other occasion, take it too."""
+    for key, ref in reader.cues.items():
+        if ref is None or before.get(key) is ref or ref.sentence != index:
+            continue
+        for number, result in enumerate(results):
+            if (
+                result is not None
+                and result.source is None
+                and result.entity is not None
+                and id(result.entity) == key
+                and result.sentence_index == index - 1
+                and not is_occasion(reader.text, *reader.sentences[index - 1])
+            ):
+                results[number] = replace(
+                    result,
+                    source=ref,
+                    resolution=f"carried from sentence {index}",
+                    carried_from=index,
+                    confidence=round(result.confidence * 0.9, 3),
+                )
 
 
 def _resolve_one(reader: _Reader, claim: Claimed, previous: Resolved | None) -> Resolved:

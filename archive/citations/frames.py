@@ -8,47 +8,41 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from archive.citations.lexicon import FINDING_SUBJECTS, GROUP_NOUNS, ORG_NOUNS, PERSON_NOUNS
+from archive.citations.lexicon import (
+    FINDING_SUBJECTS,
+    REPORTING_VERBS,
+)
 from archive.citations.quotes import Quote
 from archive.citations.sentences import Span
+from archive.citations.speaker_phrases import (
+    DATELINE,
+    OPENERS,
+    ROLE_NOUNS,
+    WHO,
+    speaker_after,
+    speaker_before,
+    valid_speaker,
+)
 from archive.citations.tokens import word_set
 
 __all__ = [
-    "DATELINE",
     "NOT_CLAUSE_START",
     "Frame",
     "complementizer",
     "find_frames",
-    "speaker_after",
-    "speaker_before",
 ]
 
-_VERBS = (
-    "said|says|say|told|tells|added|adds|stated|states|declared|announced|warned|claimed|claims|"
-    "insisted|noted|notes|explained|argued|wrote|writes|reported|reports|confirmed|denied|"
-    "acknowledged|admitted|asserted|stressed|emphasi[sz]ed|alleged|quipped|tweeted|vowed|"
-    "predicted|estimated|concluded|suggested|recalled|replied|responded|testified|urged|"
-    "cautioned|maintained|contended|commented|observed|revealed|found|finds|showed|shows|"
-    "recounted|recounts|asserts|argues|explains|insists|warns|stresses|denies|admits|"
-    "acknowledges|concedes|conceded|contends|disclosed|divulged|projected|projects|announces|"
-    "asks"
-)
+_VERBS = "|".join(sorted(REPORTING_VERBS, key=len, reverse=True))
 _AUX = (
     r"(?:(?:has|have|had|also|later|previously|earlier|further|then|again|would|long|not|never|"
     r"once|[a-z]+ly)\s+)*"
 )
 _FRAME = re.compile(
     rf"(?<![\w-])(?:(?P<aux>{_AUX})(?P<verb>{_VERBS})"
-    r"|(?P<according>[Aa]ccording to)|(?P<saying>saying)"
+    r"|(?P<according>[Aa]ccording to)|(?P<saying>saying|adding|noting|warning|arguing|claiming|"
+    r"insisting|stressing|stating|declaring|explaining|suggesting|acknowledging|admitting|"
+    r"predicting|insisting|conceding|boasting|complaining)"
     r"|(?P<cited>quoted|cited)(?=[^.]{1,80}?\bas saying\b))(?![\w-])"
-)
-# "VIENNA — ", "SEOUL, Aug. 20 (Yonhap) -- ", "MOSCOW (Reuters) - "
-DATELINE = re.compile(
-    r"[A-ZА-ЯЁ][A-ZА-ЯЁ .'’]+(?:,[^—–\n(]{0,30})?(?:\([^)\n]{0,40}\))?\s*(?:—|–|--|-)\s"
-)
-_PARTICIPLE = re.compile(
-    r",\s*(?:speaking|writing|testifying|appearing|talking|responding|answering|replying)\b"
-    r"[^,]*(?:,|$)"
 )
 _PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|be|is|are)\s+$")
 _BY_AFTER = re.compile(r"\s+by\b")
@@ -57,34 +51,6 @@ _ADJECTIVE_BEFORE = re.compile(
 )
 _AS_SAYING = re.compile(r"\bas saying\b")
 _THAT = re.compile(r"(?<!\w)that(?!\w)")
-_WHO = re.compile(r"^(?P<np>[^,]+?),\s+(?:who|which|whose|where)\b")
-_CUT_AFTER = re.compile(
-    r"[,;:.(—–]|\s(?:in|on|at|during|after|before|when|while|from|via|last|this|as|and)\s"
-)
-_OPENERS = re.compile(
-    r"^(?:but|and|so|yet|still|however|meanwhile|earlier|later|now)\b[\s,]*", re.IGNORECASE
-)
-_ROLE_NOUNS = PERSON_NOUNS | GROUP_NOUNS | ORG_NOUNS  # a headline drops the article before them
-_LOWER_SPEAKERS = word_set(
-    "he she they it we i officials police analysts experts sources authorities witnesses "
-    "residents prosecutors investigators scientists researchers critics lawmakers the a an his "
-    "her their its one another some many local state federal senior top military government "
-    "company ministry spokesman spokeswoman"
-)
-_SUBORDINATORS = word_set(
-    "although while when if because as since after before though despite once unless until "
-    "whether where in on at for during to from by with under over like unlike amid among within "
-    "without"
-)
-_APPOSITIVE = re.compile(r"^\s*(?:a|an|the|his|her|its|their|[A-Z][\w.\-]*)\b[^,]*,?\s*$")
-_JOINERS = re.compile(
-    r"(?<![\w-])(?:after|before|when|while|because|since|than|and|but|that|which|who|where|if|"
-    r"as|so|until|unless|by)(?![\w-])"
-)
-_BAD_ENDINGS = word_set("of for to in on at and or but that with by from as the a an")
-_FINITE = word_set(
-    "is are was were been be has have had would will could should can may might must"
-)
 _FINDING = frozenset({"found", "finds", "showed", "shows"})  # said of documents: "the study found"
 _TAKES_OBJECT = frozenset({"told", "tells", "warned", "urged"})
 # verbs that report speech without "that": "Sasse said the charges are overdue"
@@ -111,10 +77,24 @@ _MODIFIERS = re.compile(
     r"\b)*)*"
 )
 _MIN_CLAUSE_WORDS = 4
+# a sentence's main verb, to find its subject: a past form or a common finite verb
+_MAIN_VERB = re.compile(
+    r"\s(?:[a-z]{3,}ed|is|was|were|are|has|have|had|went|took|made|gave|came|told|said|says|"
+    r"wrote|spoke|met|sent|began|became|kept|left|led|won|lost|held|brought|thought|found|"
+    r"spent|got|put|set|ran|saw|felt|heard|knew|meant|paid|built|sold|stood|struck|hit|"
+    r"chose|drew|fell|grew|rose|sat|shook|threw|wore|broke|caught|fought|taught|sought)\b"
+)
+_TRAILING_ADVERBS = re.compile(r"(?:\s+(?:even|also|then|later|once|again|never|[a-z]+ly))+$")
+_RELATIVE_END = re.compile(r"(?:^|\s)([\w’'\-]+)\s+(?:that|who)\s*$")
+_JOINED_LEAD = re.compile(r"(?:^|[,;—–]\s*)(?:but|and|yet|so|while|although|though)\s*,?\s*$")
+_APPROXIMATE = re.compile(r"\s*(?:about|around|over|nearly|almost|roughly|some)\s+[$£€]?\d")
 _MAX_BEFORE_THAT = 10
-_MAX_SPEAKER_WORDS = 16
 _MAX_SUBJECT_WORDS = 6
 _CAPITALISED_RUN = re.compile(r"(?:(?!(?:The|A|An)\b)[A-Z][\w’'.\-]*\s+)+")
+_NAMED_SUBJECT = re.compile(
+    r"((?:(?:The|A|An)\s+)?[A-Z][\w’'.\-]*(?:\s+(?:(?:of|in|for|at)\s+(?:the\s+)?)?"
+    r"[A-Z][\w’'.\-]*)*)\s+[a-z]"
+)
 _SUBJECTS = frozenset(["he", "she", "they", "it", "we", "i", "you", "there"])
 _SOURCE_END = re.compile(r"[,;.](?=\s|$)")
 
@@ -139,67 +119,6 @@ def _interjected(text: str, group: Span, lead_end: int, frame_end: int) -> bool:
     comma = rest.find(",")
     tail = rest[comma + 1 :] if comma >= 0 else ""
     return lead_words < _SHORT_LEAD_WORDS and len(tail.split()) >= _MIN_CLAUSE_WORDS
-
-
-def _valid_speaker(value: str) -> str | None:
-    words = value.split()
-    if not 1 <= len(words) <= _MAX_SPEAKER_WORDS or any(mark in value for mark in '“”"«»„'):
-        return None
-    first = words[0]
-    headline_role = len(words) <= 4 and words[-1].casefold() in _ROLE_NOUNS  # "ports chief"
-    if not (first[:1].isupper() or first.casefold() in _LOWER_SPEAKERS or headline_role):
-        return None
-    if first.casefold() in _SUBORDINATORS:
-        return None
-    comma = value.find(",")
-    if comma >= 0 and not _APPOSITIVE.match(value[comma + 1 :]):
-        return None
-    if words[-1].casefold() in _BAD_ENDINGS or re.search(r"\b(?:that|which)\b", value):
-        return None
-    if any(word in _FINITE for word in words):
-        return None  # "The plan was first reported": a clause, not a noun phrase
-    return value
-
-
-def _last_clause(pre: str) -> str:
-    """``pre`` from after its last clause-joining word ("... a week after Bloomberg")."""
-    cut = 0
-    for match in _JOINERS.finditer(pre):
-        before = pre[: match.start()].rstrip()
-        if match.group(0) == "and" and before[-1:].isalpha() and before.split()[-1][:1].isupper():
-            continue  # "Tova Noel and Michael Thomas said"
-        cut = match.end()
-    return pre[cut:].strip()
-
-
-def speaker_before(text: str, lo: int, frame: Frame) -> str | None:
-    """The speaker written just before the frame's verb: the longest valid comma-suffix.
-
-    "In a letter, Zippy Duvall, the president of the Farm Bureau, said" gives "Zippy Duvall,
-    the president of the Farm Bureau"; "who ..." clauses are cut.
-    """
-    dateline = DATELINE.match(text, lo, frame.start)
-    lo = dateline.end() if dateline else lo
-    pre = _OPENERS.sub("", text[lo : frame.start].strip(' \t\n,;:—–-”"»'))
-    pre = _PARTICIPLE.sub("", pre)  # "Halvik, speaking at a news conference, said"
-    who = _WHO.match(pre)
-    if who:
-        pre = who.group("np").strip()
-    pre = _last_clause(pre)
-    best: str | None = None
-    for index in range(len(pre) - 1, -2, -1):
-        if index == -1 or pre[index] == ",":
-            chunk = _OPENERS.sub("", pre[index + 1 :].strip())
-            if chunk and _valid_speaker(chunk):
-                best = chunk
-    return best
-
-
-def speaker_after(text: str, frame: Frame, end: int) -> str | None:
-    """The speaker written just after the verb: ``“...,” said Lotfi Azzouz, director of ...``."""
-    after = text[frame.end : end].strip()
-    cut = _CUT_AFTER.search(after)
-    return _valid_speaker(after[: cut.start()].strip() if cut else after)
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,20 +146,32 @@ class Frame:
         return speaker_before(text, group[0], self)
 
     def _subject(self, text: str, group: Span) -> str | None:
-        """The subject of the sentence: its first comma chunk, or its leading capitalised run."""
-        head = _OPENERS.sub("", text[group[0] : self.start].strip())
+        """The subject of the sentence: the words before its first verb ("North Korea's
+        official newspaper blasted ..."), its first comma chunk, or its leading capitalised
+        run."""
+        dateline = DATELINE.match(text, group[0], self.start)
+        start = dateline.end() if dateline else group[0]
+        head = OPENERS.sub("", text[start : self.start].strip())
+        verb = _MAIN_VERB.search(head)
+        if verb is not None:
+            before = _TRAILING_ADVERBS.sub("", head[: verb.start()]).strip()
+            if len(before.split()) <= _MAX_SUBJECT_WORDS and valid_speaker(before):
+                return before
         comma = head.find(",")
         first = head[: comma if comma > 0 else len(head)].strip()
-        if len(first.split()) <= _MAX_SUBJECT_WORDS and _valid_speaker(first):
+        if len(first.split()) <= _MAX_SUBJECT_WORDS and valid_speaker(first):
             return first
+        named = _NAMED_SUBJECT.match(head)  # "The US Embassy in New Delhi maintains ..."
+        if named is not None and valid_speaker(named.group(1)):
+            return named.group(1)
         run = _CAPITALISED_RUN.match(head)
-        return _valid_speaker(run.group(0).strip()) if run else None
+        return valid_speaker(run.group(0).strip()) if run else None
 
     def _cited_speaker(self, text: str, group: Span) -> str | None:
         as_saying = _AS_SAYING.search(text, self.end, group[1])
         if as_saying is None:
             return None
-        return _valid_speaker(text[self.end : as_saying.start()].strip())
+        return valid_speaker(text[self.end : as_saying.start()].strip())
 
     def reported(self, text: str, group: Span) -> tuple[Span, str, str] | None:
         """(statement span, speaker, kind) of reported speech around this frame, if any."""
@@ -252,17 +183,22 @@ class Frame:
             subject = self._subject(text, group)
             if subject is None:
                 return None
+            if self.verb != "saying" and complementizer(text[self.end : group[1]]) is None:
+                return None  # "warning of consequences": no statement; "warning that ...": one
             return self._clause_after(text, self.end, group), subject, "reported"
         return self._said(text, group)
 
     def _according(self, text: str, group: Span) -> tuple[Span, str, str] | None:
-        lead = _OPENERS.sub("", text[group[0] : self.start].strip())
+        lead = OPENERS.sub("", text[group[0] : self.start].strip())
         tail_end = _SOURCE_END.search(text, self.end, group[1])
         source_end = tail_end.start() if tail_end else group[1]
         speaker = text[self.end : source_end].strip()
         if not speaker or len(speaker.split()) > 14:
             return None
-        if not lead:
+        tail = text[source_end : group[1]].strip(" ,.")
+        if not lead or (
+            _JOINED_LEAD.search(lead) and len(tail.split()) >= _MIN_CLAUSE_WORDS
+        ):  # "..., but, according to Hansen, the tradeoff has been accelerated warming"
             return (source_end, group[1]), speaker, "according_to"
         if _interjected(text, group, self.start, source_end):
             return group, speaker, "according_to"
@@ -297,6 +233,8 @@ class Frame:
         rest = after[modifiers.end() if modifiers else 0 :]
         that = complementizer(after)
         first_after = after.split()[0].casefold() if after.split() else ""
+        if _APPROXIMATE.match(after):  # "says about 9,000 vehicles a day crossed": a number
+            first_after = ""
         clause_follows = that is not None or (
             len(rest.split()) >= _MIN_CLAUSE_WORDS
             and not rest.lstrip().startswith(",")
@@ -304,7 +242,7 @@ class Frame:
         )
         if not clause_follows:  # "STATEMENT, SPEAKER said (on Tuesday)(, ...)"
             return self._said_after_statement(text, group)
-        speaker = speaker_before(text, group[0], self)
+        speaker = speaker_before(text, group[0], self) or self._joined_subject(text, group)
         if speaker is None:
             return None
         if self.verb in _FINDING and (
@@ -322,15 +260,36 @@ class Frame:
                 return None
             start = clause.end()
         first_word = text[start : start + 20].split()[:1]
-        if not first_word or first_word[0].casefold() in NOT_CLAUSE_START:
+        if not first_word or (
+            first_word[0].casefold() in NOT_CLAUSE_START and not _APPROXIMATE.match(text, start)
+        ):
             return None
         return (start, group[1]), speaker, "reported"
+
+    def _joined_subject(self, text: str, group: Span) -> str | None:
+        """The speaker of a frame that needs one from elsewhere in its sentence: "Van Der
+        Beek touched upon the idea and noted there should be ..." (the sentence's subject),
+        "retailers that said they raised prices" (the noun before "that")."""
+        before = text[group[0] : self.start]
+        if re.search(r"\band\s+(?:also\s+)?$", before):
+            return self._subject(text, group)
+        relative = _RELATIVE_END.search(before)
+        if relative and relative.group(1).casefold() in ROLE_NOUNS:
+            return relative.group(1)
+        return None
 
     def _said_inverted(self, text: str, group: Span) -> tuple[Span, str, str] | None:
         """``STATEMENT, said X`` (or, with a short lead, ``This system, says X, ... helps``)."""
         lead = text[group[0] : self.start].rstrip()
-        if not lead.endswith(",") or _WHO.match(_OPENERS.sub("", lead.strip())):
+        if not lead.endswith(",") or WHO.match(OPENERS.sub("", lead.strip())):
             return None  # "Montell Figgins, who represents Thomas, said his client ..."
+        before = speaker_before(text, group[0], self)
+        if (
+            before is not None
+            and OPENERS.sub("", lead.strip(" ,")).endswith(before)
+            and not _MAIN_VERB.search(f" {before}")
+        ):
+            return None  # "The opposition leader, Mara Lind, said ...": the lead is the speaker
         speaker = speaker_after(text, self, group[1])
         if speaker is None:
             return None

@@ -23,12 +23,26 @@ __all__ = [
     "ORG_NOUNS",
     "OUTLET_NOUNS",
     "PERSON_NOUNS",
+    "REPORTING_VERBS",
     "SYNONYMS",
     "TITLE_WORDS",
     "gender_of_word",
     "gender_of_words",
 ]
 
+# verbs that report what someone said or a document found ("said", "told", "found")
+REPORTING_VERBS = word_set(
+    "said says say told tells added adds stated states declared announced warned claimed "
+    "claims insisted noted notes explained argued wrote writes reported reports confirmed "
+    "denied acknowledged admitted asserted stressed emphasised emphasized alleged quipped "
+    "tweeted vowed predicted estimated concluded suggested recalled replied responded "
+    "testified urged cautioned maintained contended commented observed revealed found finds "
+    "showed shows recounted recounts asserts argues explains insists warns stresses denies "
+    "written assured assures hinted hints boasted complained reiterated remarked retorted "
+    "countered lamented conceded "
+    "admits acknowledges concedes conceded contends disclosed divulged projected projects "
+    "announces asks "
+)
 # singular nouns naming a person ("the minister", "a spokeswoman", "the deputy head")
 PERSON_NOUNS = word_set(
     "minister secretary president premier chancellor spokesman spokeswoman spokesperson "
@@ -85,7 +99,7 @@ DOCUMENT_NOUNS = word_set(
     "report study paper survey analysis assessment review memo memorandum letter document "
     "filing lawsuit complaint ruling indictment book article essay op-ed poll audit "
     "investigation dossier preprint briefing bulletin communique summary update notice "
-    "factsheet transcript newsletter"
+    "factsheet transcript newsletter estimates figures statistics projections findings"
 )
 # subjects that "found" or "showed" a result: documents and researchers
 FINDING_SUBJECTS = DOCUMENT_NOUNS | word_set(

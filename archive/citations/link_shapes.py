@@ -21,7 +21,9 @@ __all__ = [
     "is_document",
     "is_numbered",
     "name_like",
+    "names_in_url",
     "path_of",
+    "profile_like",
     "segments_of",
     "short_site_page",
     "slug_words",
@@ -44,6 +46,13 @@ _SHORT_SLUG = 3  # words up to which a slug reads as a name or a label
 _NAME_WORD = re.compile(r"^[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’.\-]*$")
 _PARTICLES = word_set("de del della der den di du da dos la le van von bin ibn al el")
 _POSSESSIVE = re.compile(r"['’]s?$")
+# path words of pages about a person or an organisation rather than by them
+_PROFILE_WORDS = word_set(
+    "about about-us who-we-are people person persons staff staff-profiles team profile "
+    "profiles bio bios biography experts expert organization organisation organizations "
+    "company companies members member author authors contributors leadership directory "
+    "faculty fellows scholars researchers employees"
+)
 
 
 def path_of(url: str) -> str:
@@ -95,6 +104,23 @@ def article_like(url: str) -> bool:
         or is_document(url)
         or bool(segments and len(slug_words(segments[-1])) >= _LONG_SLUG)
     )
+
+
+def profile_like(url: str) -> bool:
+    """A home page, or a page about someone (``/about``, ``/staff-profiles/jane-roe``,
+    ``/organization/wework``): what a link on a name leads to when it is not a source."""
+    segments = segments_of(url)
+    return not segments or any(segment in _PROFILE_WORDS for segment in segments[:-1] or segments)
+
+
+def names_in_url(url: str, name: str) -> bool:
+    """Whether the URL's host or path holds a word of NAME of four letters or more (the
+    speaker's own site: ``sudanreeves.org`` for Eric Reeves), profile pages left out."""
+    if profile_like(url):
+        return False  # a page about the speaker, not one of their own words
+    parts = urlsplit(url)
+    where = _fold(f"{parts.hostname or ''} {unquote(parts.path)}")
+    return any(len(word) >= 4 and word in where for word in _anchor_words(name))
 
 
 def _fold(text: str) -> str:

@@ -35,6 +35,7 @@ in ``link_context``.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
@@ -68,6 +69,8 @@ __all__ = ["CitationLink", "LinkDecision", "citation_links", "classify_links", "
 
 _MERGE_GAP = 3  # characters between two pieces of one link that still make one citation
 _RELATED_COVER = 0.85  # share of its paragraph a same-site anchor must cover to be "related"
+_LABEL_WORDS = 3  # words of a label before a headline ("Editorial", "Wave of stupidity")
+_LABEL_STOP = re.compile(r"[.,;:!?“”\"()]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,11 +111,33 @@ def _locate(text: str, anchor: str, cursor: int) -> Span | None:
     return (match.start(), match.end()) if match else None
 
 
-def _related(span: Span | None, paragraphs: list[Span]) -> bool:
+def _occurrences(extraction: Extraction) -> Iterator[tuple[str, str, Span | None]]:
+    """Each link of the text with its anchor and where it is: the extractor's own offsets when
+    it gave them, else the anchor searched for in document order."""
+    text = extraction.text
+    if extraction.anchors is not None:
+        for href, start, end in extraction.anchors:
+            yield href, normalize_space(text[start:end]), (start, end) if end > start else None
+        return
+    cursor = 0
+    for href, raw_anchor in extraction.links:
+        anchor = normalize_space(raw_anchor)
+        span = _locate(text, anchor, cursor)
+        if span is not None:
+            cursor = span[1]
+        yield href, anchor, span
+
+
+def _related(span: Span | None, paragraphs: list[Span], text: str) -> bool:
+    """An anchor that is (almost) its whole line, a short label before it aside ("Editorial
+    Fraser's lasting legacy" in a box of other columns): a headline, not a sentence."""
     if span is None:
         return False
     for start, end in paragraphs:
         if start <= span[0] < end:
+            label = text[start : span[0]]
+            if len(label.split()) <= _LABEL_WORDS and not _LABEL_STOP.search(label):
+                start = span[0]
             return (span[1] - span[0]) >= _RELATED_COVER * (end - start)
     return False
 
@@ -229,13 +254,8 @@ def classify_links(
     sentences = sentence_spans(text)
     paragraphs = paragraph_spans(text)
     decisions: list[LinkDecision] = []
-    cursor = 0
-    for href, raw_anchor in extraction.links:
-        anchor = normalize_space(raw_anchor)
+    for href, anchor, span in _occurrences(extraction):
         url = without_fragment(href.strip())
-        span = _locate(text, anchor, cursor)
-        if span is not None:
-            cursor = span[1]
         sentence = sentence_at(sentences, *span) if span else (-1, -1)
         on_site = any(same_site(url, article) for article in article_urls)
         reason = url_reason(href.strip(), article_urls, anchor)
@@ -245,7 +265,7 @@ def classify_links(
         if call and (reason is None or reason.startswith(_SHAPE_ONLY)):
             # the sentence's call says what the link is better than its URL's shape does
             reason = f"promo: {call!r} call in its sentence"
-        if reason is None and on_site and _related(span, paragraphs):
+        if reason is None and on_site and _related(span, paragraphs, text):
             reason = "related: same-site anchor fills its paragraph"
         source = registry.find_source(url) if registry is not None and reason is None else None
         link = CitationLink(

@@ -14,20 +14,24 @@
    together): score 1.0, method ``exact``, offsets of the occurrence.
 3. Fuzzy: every window of 1 to 3 consecutive sentences of one paragraph is scored
    ``0.55 * recall + 0.30 * ngrams + 0.15 * precision`` where ``recall`` is the share of the
-   statement's (stemmed, stop-word-free) words found in the window, ``precision`` the share of
+   statement's (stemmed, stop-word-free) words found in the window, each word weighed by its
+   rarity in the source (``log(1 + sentences / sentences holding it)``: "collapsed" in one
+   sentence points at that passage, "talks" in ten does not), ``precision`` the share of
    the window's words found in the statement, and ``ngrams`` the share of the statement's
    character 4-grams found in the window. A statement of fewer than five distinct words has its
    score scaled by ``words / 5`` (two common words prove nothing). A window whose words in
    common with the statement are only names and numbers is never a match (an unnoticed
    other language, or a coincidence): at least two other words must be shared. The best
    window (the shortest on a tie) is the passage; below ``threshold`` (0.45) the result is
-   ``not_found``.
+   ``not_found``. When the statement gives numbers, a window's score is scaled by how many of
+   them it holds (from 0.7 for none to 1.0 for all): a figure is what a reader checks first.
 
 Offsets are ``[start, end)`` in ``source_text``.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -47,6 +51,7 @@ FULL_WEIGHT_WORDS = 5
 MIN_PLAIN_COMMON = 2  # words other than names and numbers a fuzzy match must share
 _SHORTLIST = 12  # windows scored on n-grams after a first cut on word recall
 _RECALL, _NGRAMS, _PRECISION = 0.55, 0.30, 0.15
+_NUMBERS_FLOOR = 0.7  # a window with none of the statement's numbers keeps 70% of its score
 _FOLD = str.maketrans(
     {
         "‘": "'",
@@ -147,6 +152,16 @@ def _plain_stems(statement: str, wanted: set[str]) -> set[str]:
     return {stem for stem in wanted - named if not stem.isdigit()}
 
 
+def _rarity(wanted: set[str], sentences: list[set[str]]) -> dict[str, float]:
+    """Each statement word's weight: rarer in the source, heavier (a word in every sentence
+    of the source tells no passage from another; one in a single sentence points at it)."""
+    count = len(sentences)
+    return {
+        word: math.log(1.0 + count / max(1, sum(word in words for words in sentences)))
+        for word in wanted
+    }
+
+
 def _fuzzy(statement: str, source_text: str) -> tuple[float, Span, str] | None:
     wanted = stems(statement)
     spans = sentence_spans(source_text)
@@ -154,6 +169,8 @@ def _fuzzy(statement: str, source_text: str) -> tuple[float, Span, str] | None:
         return None
     plain = _plain_stems(statement, wanted)
     sentence_stems = {span: stems(source_text[span[0] : span[1]]) for span in spans}
+    weight = _rarity(wanted, list(sentence_stems.values()))
+    total = sum(weight.values())
     first_cut: list[tuple[float, float, int, Span]] = []
     for window in _windows(spans, paragraph_spans(source_text)):
         have: set[str] = set().union(
@@ -161,18 +178,24 @@ def _fuzzy(statement: str, source_text: str) -> tuple[float, Span, str] | None:
         )
         common = len(wanted & have)
         if len(plain & have) >= min(MIN_PLAIN_COMMON, len(plain)) and plain & have:
-            recall, precision = common / len(wanted), common / len(have)
+            recall = sum(weight[word] for word in wanted & have) / total
+            precision = common / len(have)
             first_cut.append((recall, precision, window[1] - window[0], window))
     if not first_cut:
         return None  # nothing in common, or only names and numbers
     first_cut.sort(key=lambda item: (-(item[0] * _RECALL + item[1] * _PRECISION), item[2]))
     statement_grams = _ngrams(statement)
+    numbers = {word for word in wanted if word.isdigit()}
     best: tuple[float, int, Span, str] | None = None
     for recall, precision, length, window in first_cut[:_SHORTLIST]:
         grams = len(statement_grams & _ngrams(source_text[window[0] : window[1]]))
         ngram_share = grams / len(statement_grams) if statement_grams else 0.0
         score = _RECALL * recall + _NGRAMS * ngram_share + _PRECISION * precision
         reason = f"words {recall:.2f}, 4-grams {ngram_share:.2f}, precision {precision:.2f}"
+        if numbers:  # a figure is the claim's most checkable part: a passage must agree on it
+            agree = len(numbers & stems(source_text[window[0] : window[1]])) / len(numbers)
+            score *= _NUMBERS_FLOOR + (1 - _NUMBERS_FLOOR) * agree
+            reason += f", numbers {agree:.2f}"
         if best is None or (score, -length) > (best[0], -best[1]):
             best = (score, length, window, reason)
     assert best is not None

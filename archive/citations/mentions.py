@@ -68,6 +68,15 @@ _AFTER_NOUN = word_set(
     "will could also added"
 )
 _NEEDS_OF = frozenset({"head", "member", "chair"})
+_ORG_AFTER = re.compile(
+    r"\s+("
+    + "|".join(
+        sorted(
+            (ORG_NOUNS | {"police"}) - {"group", "party", "office", "giant"}, key=len, reverse=True
+        )
+    )
+    + r")(?![\w’'\-])"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,7 +249,10 @@ def find_mentions(
     for index, span in enumerate(sentences):
         registered = _registered(text, span, quoted, index, registry)
         here = list(registered)
-        runs = [_from_run(text, run, index) for run in name_runs(text, span, quoted)]
+        runs = [
+            _with_org_noun(text, _from_run(text, run, index))
+            for run in name_runs(text, span, quoted)
+        ]
         phrases = [
             p
             for p in _phrases(text, span, quoted, index)
@@ -281,6 +293,28 @@ def find_mentions(
             for m in sorted(here, key=lambda m: m.start)
         )
     return mentions
+
+
+def _with_org_noun(text: str, mention: Mention) -> Mention:
+    """A place's or a name's organisation: "Riverton council", "Delhi police" name one body,
+    the organisation of that place, not the place."""
+    if mention.kind not in ("name", "place") or mention.possessive:
+        return mention
+    noun = _ORG_AFTER.match(text, mention.end)
+    if noun is None:
+        return mention
+    head = noun.group(1)
+    whole = text[mention.start : noun.end()]
+    return replace(
+        mention,
+        end=noun.end(),
+        kind="group" if head in GROUP_NOUNS else "organisation",
+        text=whole,
+        name=whole,
+        head=head,
+        words=frozenset(whole.casefold().split()),
+        definite=False,
+    )
 
 
 def _side_clauses(text: str, span: Span) -> list[Span]:

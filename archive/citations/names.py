@@ -32,6 +32,7 @@ from archive.citations.lexicon import (
     TITLE_WORDS,
     gender_of_words,
 )
+from archive.citations.news_outlets import known_outlet
 from archive.citations.sentences import Span
 from archive.citations.tokens import STOPWORDS, word_set
 
@@ -89,7 +90,10 @@ def _clean(token: str) -> str:
 
 
 def name_kind(words: list[str]) -> str | None:
-    """The kind a proper name's words give by themselves (outlet, organisation, place)."""
+    """The kind a proper name's words give by themselves (outlet, organisation, place); a
+    well-known outlet's name ("Rodong Sinmun", "CNN") is an outlet."""
+    if known_outlet(" ".join(words)):
+        return "outlet"
     last = words[-1].rstrip(".")
     if (last in NAME_OUTLET_WORDS and len(words) > 1) or words[0] == "Daily":
         return "outlet"

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from archive.citations.mentions import Mention
+from archive.citations.news_outlets import known_outlet
 from archive.citations.registry import Registry
 from archive.citations.sentences import Span
 
@@ -47,7 +48,13 @@ _OWNED_NOUN = re.compile(
     r"(?:(?:official|own|state|main|flagship|party|government)\s+)*"
     rf"(?:{_OUTLET_NOUN}|mouthpiece|publication|press\s+service)(?![\w’'])"
 )
-_TOLD = re.compile(r"\btold\s+(?:the\s+)?$")
+_AFFILIATE = (
+    r"(?:affiliate|sister\s+(?:station|paper|network|channel)|station|network|broadcaster|"
+    r"newspaper|channel)"
+)
+_TOLD = re.compile(rf"\btold\s+(?:the\s+)?(?:(?:[A-Z][\w.&]*\s+)?{_AFFILIATE}\s+)?$")
+_AFFILIATED = re.compile(rf"\b{_AFFILIATE}\s+$")
+_AFFILIATE_AFTER = re.compile(rf"\s+{_AFFILIATE}\s+[A-Z]")
 _BEFORE_OUTLET = re.compile(
     r"(?:\binterviews?\s+(?:given\s+)?(?:to|with)|\bspeaking\s+to|\bspoke\s+to|"
     r"\bwr(?:ote|iting)\s+(?:in|for)|\bop-ed\s+(?:in|for)|\bcolumn\s+(?:in|for)|"
@@ -55,10 +62,24 @@ _BEFORE_OUTLET = re.compile(
     r"(?:the\s+)?$"
 )
 _ACRONYM = re.compile(r"^[A-Z]{2,6}$")
+# "Bloomberg reported that ...", "Bloomberg reported WeWork is": a clause, as an outlet reports;
+# "Amtrak reported no major delays" reports a figure, as any company does
+_REPORTED_CLAUSE = re.compile(
+    r"\s+(?:has\s+|had\s+|also\s+)*reported\s+(?:(?:on|late|early|last|this)\s+\w+\s+)?"
+    r"(?:that\b|(?:he|she|it|they|there|the|a|an|[A-Z][\w’'\-]*)\s+[\w’'\-]+)"
+)
+_THE_BEFORE = re.compile(r"\b[Tt]he\s+$")
 _OCCASION = re.compile(
     r"\b(?:in\s+an?\s+(?:written\s+|joint\s+|brief\s+|emailed\s+)?statement|told\s+reporters|"
-    r"(?:at|during)\s+an?\s+(?:news|press)\s+(?:conference|briefing)|in\s+a\s+(?:televised|"
-    r"video|radio)\s+address|in\s+a\s+speech|told\s+(?:a|the)\s+(?:crowd|audience|rally|"
+    r"told\s+(?:the\s+|a\s+|an\s+)?(?!(?:news|newspaper|paper|agency|daily|weekly|broadcaster|"
+    r"channel|magazine|station|radio|television|website|outlet|wire|tabloid|publication)\b)"
+    r"[a-z]{3,}s\b|told\s+[A-Z][\w\-]*['’]s\s+[a-z]+|"
+    r"in\s+(?:remarks|comments|testimony|evidence|a\s+submission)\s+to|previously\s+(?:said|told)|"
+    r"said\s+separately|"
+    r"(?:in|at|during|on|over|via|by)\s+(?:an?|the|his|her|their|its)\s+(?:[\w\-]+\s+){0,2}?"
+    r"(?:webinar|e-?mail|speech|interview|call|conference|briefing|hearing|meeting|event|"
+    r"session|forum|panel|summit|rally|debate|address|appearance|visit|trip|press\s+release)|"
+    r"over\s+e-?mail|by\s+(?:tele)?phone|told\s+(?:a|the)\s+(?:crowd|audience|rally|"
     r"conference|court|jury|committee|hearing))\b",
     re.IGNORECASE,
 )
@@ -117,6 +138,16 @@ def is_occasion(text: str, start: int, end: int) -> bool:
     return _OCCASION.search(text, start, end) is not None
 
 
+def _unknown_name(mention: Mention) -> bool:
+    """A name of several words that is neither an acronym nor an organisation's: "the
+    Morning Ledger" may be an outlet, "the FBI" or "the Defence Ministry" is not."""
+    return (
+        mention.kind == "name"
+        and len(mention.text.split()) >= 2
+        and not _ACRONYM.match(mention.text.split()[0])
+    )
+
+
 def _outside(found: tuple[int, int], excluded: Span | None) -> bool:
     return excluded is None or found[1] <= excluded[0] or found[0] >= excluded[1]
 
@@ -152,20 +183,23 @@ def named_outlets(
         if mention.kind in ("person", "pronoun", "group", "document") or mention.possessive:
             continue
         lead = text[max(span[0], mention.start - 40) : mention.start]
-        after = text[mention.end : mention.end + 16]
         named = mention.proper
+        known = known_outlet(mention.text)
         if (
             (mention.kind == "outlet" and named)
-            or (named and re.match(r"\s+(?:has\s+)?reported\b", after))
-            or (
+            or (known and _REPORTED_CLAUSE.match(text, mention.end))  # "Bloomberg reported"
+            or (  # "an interview with POLITICO Playbook", "given to the Morning Ledger";
+                # "with Winfrey" is a person, "with the FBI" an agency
                 named
                 and _BEFORE_OUTLET.search(lead)
-                and (mention.kind == "name" or _ACRONYM.match(mention.text))
+                and (known or (_THE_BEFORE.search(lead) and _unknown_name(mention)))
             )
-            or (  # "told CNN"; "told Winfrey" may well be a person
-                named and _TOLD.search(lead) and mention.text.replace(" ", "").isupper()
+            or (  # "told CNN", "told affiliate KFSM"; "told Winfrey" may well be a person
+                named
+                and _TOLD.search(lead)
+                and (known or (_AFFILIATED.search(lead) and mention.text.isupper()))
             )
-        ):
+        ) and not _AFFILIATE_AFTER.match(text, mention.end):  # "CNN affiliate WUSA": WUSA
             found.append((mention.start, mention.end, mention.text, mention.source_id))
     found = [_with_article(text, span, item) for item in found]
     kept: list[tuple[int, int, str, str | None]] = []

@@ -7,15 +7,10 @@ from __future__ import annotations
 
 import re
 
-from archive.citations.frames import (
-    NOT_CLAUSE_START,
-    Frame,
-    complementizer,
-    find_frames,
-    speaker_before,
-)
+from archive.citations.frames import NOT_CLAUSE_START, Frame, complementizer, find_frames
 from archive.citations.quotes import Quote
 from archive.citations.sentences import Span
+from archive.citations.speaker_phrases import speaker_before
 
 __all__ = ["outer_frames", "tag_sentence"]
 

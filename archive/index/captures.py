@@ -100,6 +100,27 @@ class CaptureIndex:
         with self.engine.connect() as conn:
             return [Capture.from_row(row) for row in conn.execute(query)]
 
+    def since(self, timestamp: str) -> list[Capture]:
+        """Every capture made at TIMESTAMP (14 digits) or later, oldest first."""
+        query = (
+            select(captures)
+            .where(captures.c.timestamp >= timestamp)
+            .order_by(captures.c.warc_date, captures.c.id)
+        )
+        with self.engine.connect() as conn:
+            return [Capture.from_row(row) for row in conn.execute(query)]
+
+    def by_record_ids(self, record_ids: Iterable[str]) -> list[Capture]:
+        """The captures whose primary record is one of RECORD_IDS."""
+        wanted = list(dict.fromkeys(record_ids))
+        found: list[Capture] = []
+        with self.engine.connect() as conn:
+            for start in range(0, len(wanted), 500):
+                part = wanted[start : start + 500]
+                query = select(captures).where(captures.c.record_id.in_(part))
+                found.extend(Capture.from_row(row) for row in conn.execute(query))
+        return found
+
     def all_captures(self) -> Iterable[Capture]:
         with self.engine.connect() as conn:
             for row in conn.execute(select(captures).order_by(captures.c.id)):

@@ -46,6 +46,7 @@ claims = Table(
     Column("confidence", Float),  # of speaker and source together, 0..1
     Column("start", Integer),  # offsets in the article's extracted text
     Column("end", Integer),
+    Column("repeats", Integer),  # a headline's claim: start of the body claim it repeats
     Column("status", String(24), nullable=False),  # pending|matched|not_found|needs_translation
     Column("matched_url", Text),
     Column("matched_capture", String(64)),  # response record id of the source capture

@@ -9,9 +9,10 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from archive.errors import ProvError
-from archive.index import (
-    citation_tables,  # noqa: F401  (its tables join the metadata)
-    serve_tables,  # noqa: F401  (jobs and API tokens)
+from archive.index import (  # noqa: F401  (their tables join the metadata)
+    citation_tables,
+    serve_tables,
+    stamp_tables,
 )
 from archive.index.schema import metadata
 

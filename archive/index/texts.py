@@ -82,6 +82,21 @@ class TextIndex:
         with self.engine.connect() as conn:
             return list(conn.execute(query).mappings())
 
+    def newest_for_captures(self, record_ids: Sequence[str]) -> dict[str, RowMapping]:
+        """The newest extraction of each capture of RECORD_IDS that has one."""
+        wanted = list(dict.fromkeys(record_ids))
+        found: dict[str, RowMapping] = {}
+        with self.engine.connect() as conn:
+            for start in range(0, len(wanted), 500):
+                query = (
+                    select(texts)
+                    .where(texts.c.capture_record_id.in_(wanted[start : start + 500]))
+                    .order_by(texts.c.id)
+                )
+                for row in conn.execute(query).mappings():
+                    found[row["capture_record_id"]] = row
+        return found
+
     def clear(self) -> None:
         with self.engine.begin() as conn:
             conn.execute(delete(texts))

@@ -16,6 +16,7 @@ from crawler import __version__
 from crawler.cli.archive_cmd import archive_urls
 from crawler.cli.changes_cmd import changes
 from crawler.cli.crawl_cmd import crawl, sources
+from crawler.cli.export_cmd import export, key_app
 from crawler.cli.lookup_cmd import lookup
 from crawler.cli.output import EXIT_SOME_FAILED, stderr, stdout
 from crawler.cli.schedule_cmd import schedule_app, scheduler
@@ -66,6 +67,8 @@ app.command()(scheduler)
 app.command()(changes)
 app.command()(serve)
 app.add_typer(token_app, name="token")
+app.command()(export)
+app.add_typer(key_app, name="key")
 
 
 def main() -> None:
@@ -85,6 +88,8 @@ __all__ = [
     "changes",
     "crawl",
     "diff",
+    "export",
+    "key_app",
     "lookup",
     "main",
     "reextract",

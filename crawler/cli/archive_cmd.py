@@ -12,7 +12,12 @@ from rich.progress import Progress
 from archive.index.rows import Capture
 from archive.timestamps import timestamp14, utcnow
 from archive.urls import BadURL, check_url, too_long
-from crawler.cli.common import finish_uploads, open_configured_session, run_text_stage
+from crawler.cli.common import (
+    finish_uploads,
+    open_configured_session,
+    run_text_stage,
+    stamp_captures,
+)
 from crawler.cli.output import (
     EXIT_OK,
     EXIT_SOME_FAILED,
@@ -190,6 +195,7 @@ def archive_urls(
     if not no_text:
         run_text_stage(archive_, outcome.captures)
     finish_uploads(archive_)  # S3: wait a bounded time, say what stays pending
+    stamped = stamp_captures(archive_, outcome.crawl_id)
     chains = _chains(outcome.captures)
     unwritten = _unwritten_by_seed(outcome.unwritten)
     failures = {
@@ -226,7 +232,7 @@ def archive_urls(
     for seed, note in outcome.seed_notes.items():
         stderr.print(f"prov: warning: {seed}: {note}", markup=False)
     _report_failures(failures, unwritten, outcome)
-    failed = failures or rejected or outcome.write_errors or outcome.unwritten
+    failed = failures or rejected or outcome.write_errors or outcome.unwritten or not stamped
     raise typer.Exit(EXIT_SOME_FAILED if failed else EXIT_OK)
 
 

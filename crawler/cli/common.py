@@ -19,7 +19,13 @@ from archive.store.s3.uploader import PendingFile, pending_files
 from archive.timestamps import utcnow, warc_date
 from crawler.cli.output import fail, plural, stderr
 
-__all__ = ["finish_uploads", "human_size", "open_configured_session", "run_text_stage"]
+__all__ = [
+    "finish_uploads",
+    "human_size",
+    "open_configured_session",
+    "run_text_stage",
+    "stamp_captures",
+]
 
 
 def open_configured_session(*, upload: bool = True, preflight: bool = False) -> Session:
@@ -127,3 +133,30 @@ def finish_uploads(session: Session, timeout: float | None = None) -> list[Pendi
     for name, message in uploader.stats.conflicts.items():
         stderr.print(f"prov: not uploaded: {name}: {message}", markup=False)
     return pending
+
+
+def stamp_captures(session: Session, crawl_id: str) -> bool:
+    """With PROV_TSA_URLS set: one time-stamp token per TSA over the Merkle root of the crawl's
+    records (``archive.export.batches``); False (after one stderr line each) if a TSA failed.
+    Failures are recorded in the index."""
+    if not session.config.evidence.tsa_urls:
+        return True
+    from archive.export.batches import stamp_crawl
+    from archive.store import StoreError
+
+    try:
+        result = stamp_crawl(session.index, session.store, session.config.evidence, crawl_id)
+    except (StoreError, OSError, SQLAlchemyError, ConfigError) as exc:
+        stderr.print(f"prov: failed: trusted time for crawl {crawl_id}: {error_line(exc)}",
+                     markup=False)
+        return False
+    ok = True
+    for stamp in result.stamps:
+        if stamp.error:
+            stderr.print(
+                f"prov: failed: trusted time for crawl {crawl_id} from {stamp.tsa}: "
+                f"{stamp.error}",
+                markup=False,
+            )
+            ok = False
+    return ok

@@ -16,7 +16,7 @@ from archive.citations.registry import load_registry
 from archive.citations.registry_file import RegistryError
 from archive.egress import parse_networks
 from archive.index.rows import Capture
-from crawler.cli.common import open_configured_session, run_text_stage
+from crawler.cli.common import open_configured_session, run_text_stage, stamp_captures
 from crawler.cli.output import (
     EXIT_OK,
     EXIT_SOME_FAILED,
@@ -147,6 +147,7 @@ def crawl(
     )
     run_text_stage(session, outcome.captures)
     match_claims(session.index.engine, outcome.crawl_id, url)
+    stamped = stamp_captures(session, outcome.crawl_id)
     graph = citation_graph(session.index, url, outcome.crawl_id)
     if json_output:
         print_json(graph)
@@ -165,7 +166,9 @@ def crawl(
     for message in outcome.write_errors:
         stderr.print(f"prov: not archived: {message}", markup=False)
     raise typer.Exit(
-        EXIT_OK if article_ok and not failed and not outcome.write_errors else EXIT_SOME_FAILED
+        EXIT_OK
+        if article_ok and not failed and not outcome.write_errors and stamped
+        else EXIT_SOME_FAILED
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -22,6 +23,7 @@ from crawler.cli.output import (
     stderr,
     stdout,
 )
+from crawler.cli.verify_wacz import verify_wacz
 
 __all__ = ["verify"]
 
@@ -47,9 +49,28 @@ def verify(
     names: Annotated[
         list[str] | None, typer.Argument(help="WARC file names to audit (default: every file)")
     ] = None,
+    wacz: Annotated[
+        Path | None,
+        typer.Option("--wacz", help="check an evidence package offline instead"),
+    ] = None,
+    tsa_cert: Annotated[
+        list[Path] | None,
+        typer.Option("--tsa-cert", help="PEM certificate a TSA must lead to (with --wacz)"),
+    ] = None,
+    key: Annotated[
+        list[str] | None,
+        typer.Option("--key", help="the signer's public key: PEM file, base64 or sha256:HEX"),
+    ] = None,
     json_output: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
 ) -> None:
-    """Fixity audit: re-read every stored WARC, recompute digests, compare with the index."""
+    """Fixity audit: re-read every stored WARC, recompute digests, compare with the index;
+    with --wacz, check an evidence package offline."""
+    if wacz is not None:
+        if names:
+            fail("--wacz checks one package: give no WARC names with it")
+        verify_wacz(wacz, tsa_cert or [], key or [], json_output)
+    if tsa_cert or key:
+        fail("--tsa-cert and --key go with --wacz FILE")
     session = open_configured_session(upload=False)
     if names:
         try:

@@ -209,7 +209,7 @@ def _claim_values(found: Attribution) -> dict[str, Any]:
     return {
         "statement": found.statement,
         "speaker": found.speaker,
-        "source_name": (ref.name if ref is not None and ref.name else None) or found.source_name,
+        "source_name": found.source_name or (ref.name if ref is not None else None),
         "source_id": _source_id(found),
         "cited_url": ref.url if ref is not None else None,
         "kind": found.kind,
@@ -220,4 +220,5 @@ def _claim_values(found: Attribution) -> dict[str, Any]:
         "confidence": found.confidence,
         "start": found.start,
         "end": found.end,
+        "repeats": found.repeats,
     }

@@ -33,6 +33,7 @@ from trafilatura.settings import Document
 from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
+from archive.text.extraction.anchors import locate_anchors
 from archive.text.extraction.charset import decode_html
 from archive.text.extraction.model import Extraction, Link, OptionValue
 
@@ -49,6 +50,8 @@ FAST_ABOVE_BYTES = 2 * 1024 * 1024
 EXTRACTOR = "trafilatura"
 _LINK_SCHEMES = frozenset({"http", "https"})
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_LINE_EDGES = re.compile(r"[ \t]*\n[ \t]*")
+_SPACE_RUN = re.compile(r"[ \t\r\n\f\v]*[\r\n][ \t\r\n\f\v]*")
 _etree: Any = etree  # lxml ships no type information: its trees are ``Any`` here
 
 
@@ -155,10 +158,24 @@ def _links(body: Any) -> tuple[Link, ...]:
     return tuple(links)
 
 
+def _collapse_space(body: Any) -> None:
+    """White space in the page's own text collapsed as a browser does: a line break inside a
+    paragraph of the HTML source ("willing to assist Tunisian authorities in\n      the
+    investigation") is a space; paragraphs are told apart by their elements, not by the
+    source's line breaks. Code keeps its white space."""
+    for element in body.iter():
+        if element.tag == "code" or any(a.tag == "code" for a in element.iterancestors()):
+            continue
+        if element.text:
+            element.text = _SPACE_RUN.sub(" ", element.text)
+        if element.tail:
+            element.tail = _SPACE_RUN.sub(" ", element.tail)
+
+
 def _plain_text(body: Any, formatting: bool) -> str:
     unlinked = deepcopy(body)
     _etree.strip_tags(unlinked, "ref")
-    return str(xmltotxt(unlinked, formatting)).strip()
+    return _LINE_EDGES.sub("\n", str(xmltotxt(unlinked, formatting))).strip()
 
 
 def extract_html(
@@ -215,8 +232,10 @@ def extract_html(
         )
         if not isinstance(document, Document) or document.body is None:
             return failed("trafilatura found no main text", encoding)
+        _collapse_space(document.body)
         main_text = _plain_text(document.body, options.include_formatting)
         links = _links(document.body)
+        anchors = locate_anchors(document.body, main_text, options.include_formatting)
     except Exception as exc:  # lxml and trafilatura raise many types; none may escape
         return failed(f"extraction failed: {type(exc).__name__}: {exc}", encoding)
     if not main_text:
@@ -230,6 +249,7 @@ def extract_html(
         language=language,
         canonical_url=canonical,
         links=links,
+        anchors=anchors,
         encoding=encoding,
         extractor=EXTRACTOR,
         extractor_version=trafilatura.__version__,

@@ -6,10 +6,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Extraction", "Link", "OptionValue"]
+__all__ = ["Anchor", "Extraction", "Link", "OptionValue"]
 
 # (absolute href, anchor text) of a link found inside the main text
 Link = tuple[str, str]
+# (absolute href, start, end): one occurrence of a link, its anchor at text[start:end]
+Anchor = tuple[str, int, int]
 OptionValue = bool | int | str | None
 
 
@@ -29,6 +31,9 @@ class Extraction:
     language: str | None = None  # as declared by the page (html lang, ...), e.g. "en-US"
     canonical_url: str | None = None  # <link rel=canonical> / og:url, made absolute
     links: tuple[Link, ...] = ()  # links inside the main text, in document order
+    # every link occurrence with its anchor's offsets in ``text``, in document order; None
+    # when the extractor could not tell (PDFs, older records): anchors are then searched for
+    anchors: tuple[Anchor, ...] | None = None
     encoding: str | None = None  # WHATWG name of the encoding the payload was decoded with
     extractor: str = ""
     extractor_version: str = ""
@@ -50,6 +55,7 @@ class Extraction:
             "language": self.language,
             "canonical_url": self.canonical_url,
             "links": [[href, anchor] for href, anchor in self.links],
+            "anchors": None if self.anchors is None else [list(a) for a in self.anchors],
             "encoding": self.encoding,
             "extractor": self.extractor,
             "extractor_version": self.extractor_version,
