@@ -78,7 +78,8 @@ def test_the_citation_view_highlights_the_claims_passage(
 ) -> None:
     article = served.web.url("/article.html")
     page.goto(f"{served.server.url}citations?article={quote(article, safe='')}")
-    linked = page.locator("li.claim.status-linked")
+    quoted = page.locator("blockquote", has_text=QUOTED_PASSAGE)
+    linked = page.locator("li.claim.status-linked", has=quoted)
     expect(linked).to_have_count(1)
     expect(linked.locator("mark.matched")).to_have_text(QUOTED_PASSAGE)
     expect(linked.locator(".meta strong")).to_have_text("council")
