@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -58,6 +59,7 @@ from archive.text.extraction import Extraction, extract
 from tests.citations_data import corpus_dir
 
 __all__ = [
+    "BLIND_DIR",
     "EVAL_DIR",
     "FIGURES",
     "Article",
@@ -83,6 +85,7 @@ __all__ = [
 ]
 
 EVAL_DIR = Path(__file__).resolve().parent / "citations_eval"
+BLIND_DIR = Path(__file__).resolve().parent / "citations_blind"
 REPO = EVAL_DIR.parents[1]
 _TOKEN = re.compile(r"\w+")
 _TITLES = frozenset({"mr", "mrs", "ms", "dr", "sen", "rep", "gov", "sgt", "president", "the"})
@@ -238,6 +241,8 @@ def _article(data: dict[str, Any]) -> Article:
 def load_set(directory: Path = EVAL_DIR) -> list[Article]:
     """Every article of the set, extracted (``floors.json`` and ``sources.json`` excluded)."""
     files = sorted(p for p in directory.glob("*.json") if p.stem not in ("floors", "sources"))
+    if not files:
+        raise FileNotFoundError(f"no labelled article in {directory}")
     return [_article(json.loads(path.read_text(encoding="utf-8"))) for path in files]
 
 
@@ -479,8 +484,10 @@ def _row(name: str, counts: Counter[str]) -> str:
 
 
 def main() -> None:
-    """Print the per-article table, the totals and the linking figures."""
-    articles = load_set()
+    """Print the per-article table, the totals and the linking figures of the development
+    set, or of the blind set with ``blind`` as argument."""
+    directory = BLIND_DIR if sys.argv[1:] == ["blind"] else EVAL_DIR
+    articles = load_set(directory)
     registry = eval_registry()
     per_article, total = score_set(articles, registry)
     print(f"{'article':<28} gold pred cit/kept claimP claimR spkP  spkR  srcP  srcR  linkP linkR")

@@ -3,7 +3,10 @@
 ``tests/link_eval/labels.json`` labels every main-text link of 49 corpus pages (all those with
 links but the Wikipedia page, whose 391 wikilinks would swamp the rest) and of the synthetic pages
 of ``tests/link_eval/synthetic.json``, with ``citation`` (is the target a source document?) and a
-one-word class. Floors are in ``tests/link_eval/floors.json``. Run as a module
+one-word class. A page about a person or an organisation (a staff, faculty or lab page, a
+Crunchbase profile: class ``profile``) is no source document; those labels were made false when
+the issue's "author pages are not citations" was applied to other sites' profiles too. Floors
+are in ``tests/link_eval/floors.json``. Run as a module
 (``python -m tests.test_citations_link_eval``) for the full report.
 """
 

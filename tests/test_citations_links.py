@@ -165,7 +165,8 @@ def test_topic_and_person_pages_of_the_site() -> None:
             "https://www.herald.example/politics/2024/apr/25/jane-roe-budget-row",
             "reported in April",
         ),
-        ("https://www.courier.example/john-smith", "John Smith"),  # another site: not judged so
+        # another site's short page named after the person: their profile, not a document
+        ("https://www.courier.example/john-smith", "John Smith"),
         ("https://www.herald.example/environment/climate-crisis", "climate crisis"),
         ("https://www.treasury.example/media/spending-review.pdf", "report"),
         ("https://www.herald.example/uk/royal-news", "royal news coverage"),
@@ -174,13 +175,13 @@ def test_topic_and_person_pages_of_the_site() -> None:
     assert [d.kind for d in decisions] == [
         "person-topic",
         "citation",
-        "citation",
+        "profile",
         "taxonomy",
         "citation",
         "navigation",
     ]
     assert decisions[0].reason == "person-topic: same-site /world/jane-roe named by its anchor"
-    assert "dated" in decisions[1].reason and "another site" in decisions[2].reason
+    assert "dated" in decisions[1].reason and "John Smith's own page" in decisions[2].reason
     assert "unlike the article's URL" in decisions[5].reason
     # on a site whose own article URL is undated, a short path is not ruled out by its shape
     undated = "https://www.herald.example/minister-resigns-after-a-row-over-the-budget"

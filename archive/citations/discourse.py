@@ -60,15 +60,9 @@ def _display(entity: Entity) -> str:
 
 
 class _Reader(SourceReader):
-    def __init__(
-        self,
-        text: str,
-        registry: Registry | None,
-        links: list[LinkSpan],
-        learned: dict[str, str | None] | None = None,
-    ) -> None:
-        super().__init__(text, registry, links, learned)
-        self.results: list[Resolved | None] = []
+    """The text read in order: its speakers here, its sources in ``SourceReader``."""
+
+    results: list[Resolved | None]  # the claims resolved so far, set by ``_read``
 
     def speaker(self, claim: Claimed, group: Span, index: int) -> tuple[Entity | None, Link]:
         """The entity speaking ``claim`` and how it was found."""

@@ -32,16 +32,24 @@ __all__ = [
     "find_frames",
 ]
 
-_VERBS = "|".join(sorted(REPORTING_VERBS, key=len, reverse=True))
+# what a named person believes, hopes or expects is reported when a that-clause says it
+_NEEDS_THAT = word_set(
+    "believes believed thinks hopes hoped expects speculates speculated fears feared "
+    "suspects suspected"
+)
+# a characterisation frames a quotation ("Sasse called his death “a crisis of public trust”")
+# but reports no clause ("called for an inquiry")
+_QUOTE_ONLY = word_set("called calls described describes dubbed termed labeled labelled branded")
+_VERBS = "|".join(sorted(REPORTING_VERBS | _NEEDS_THAT | _QUOTE_ONLY, key=len, reverse=True))
 _AUX = (
     r"(?:(?:has|have|had|also|later|previously|earlier|further|then|again|would|long|not|never|"
-    r"once|[a-z]+ly)\s+)*"
+    r"once|since|already|just|now|still|[a-z]+ly)\s+)*"
 )
 _FRAME = re.compile(
     rf"(?<![\w-])(?:(?P<aux>{_AUX})(?P<verb>{_VERBS})"
     r"|(?P<according>[Aa]ccording to)|(?P<saying>saying|adding|noting|warning|arguing|claiming|"
     r"insisting|stressing|stating|declaring|explaining|suggesting|acknowledging|admitting|"
-    r"predicting|insisting|conceding|boasting|complaining)"
+    r"predicting|conceding|boasting|complaining)"
     r"|(?P<cited>quoted|cited)(?=[^.]{1,80}?\bas saying\b))(?![\w-])"
 )
 _PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|be|is|are)\s+$")
@@ -58,7 +66,7 @@ _BARE_CLAUSE_VERBS = word_set(
     "said says told tells added adds warned wrote writes reported reports noted notes stated "
     "claimed claims insisted argued predicted estimated confirmed acknowledged admitted alleged "
     "recounted asserts argues explains insists warns stresses admits concedes conceded contends "
-    "disclosed divulged projected projects"
+    "disclosed divulged projected projects say tell"
 )
 NOT_CLAUSE_START = word_set(
     "before after in on at for with to from by about during into over against of"
@@ -225,6 +233,8 @@ class Frame:
         return position + skip, group[1]
 
     def _said(self, text: str, group: Span) -> tuple[Span, str, str] | None:
+        if self.verb in _QUOTE_ONLY:
+            return None
         inverted = self._said_inverted(text, group)
         if inverted is not None:
             return inverted
@@ -245,6 +255,8 @@ class Frame:
         speaker = speaker_before(text, group[0], self) or self._joined_subject(text, group)
         if speaker is None:
             return None
+        if self.verb in _NEEDS_THAT and that is None:
+            return None  # "Li hopes to ...": no statement; "Li hopes that ...": one
         if self.verb in _FINDING and (
             that is None or speaker.split()[-1].casefold() not in FINDING_SUBJECTS
         ):
@@ -283,16 +295,18 @@ class Frame:
         lead = text[group[0] : self.start].rstrip()
         if not lead.endswith(",") or WHO.match(OPENERS.sub("", lead.strip())):
             return None  # "Montell Figgins, who represents Thomas, said his client ..."
-        before = speaker_before(text, group[0], self)
-        if (
-            before is not None
-            and OPENERS.sub("", lead.strip(" ,")).endswith(before)
-            and not _MAIN_VERB.search(f" {before}")
-        ):
-            return None  # "The opposition leader, Mara Lind, said ...": the lead is the speaker
         speaker = speaker_after(text, self, group[1])
         if speaker is None:
             return None
+        before = speaker_before(text, group[0], self)
+        if (
+            before is not None
+            and not speaker[:1].isupper()
+            and OPENERS.sub("", lead.strip(" ,")).endswith(before)
+            and not _MAIN_VERB.search(f" {before}")
+        ):
+            return None  # "The opposition leader, Mara Lind, said the interview ...": the
+            # lead is the speaker, and what follows the verb is the statement
         comma = group[0] + len(lead) - 1
         if len(text[group[0] : comma].split()) < _SHORT_LEAD_WORDS:
             return group, speaker, "reported"

@@ -73,7 +73,7 @@ class Claim:
     statement: str
     start: int
     end: int
-    kind: str  # "quote" | "reported" | "according_to" | "link" (the sentence around a link)
+    kind: str  # quote | reported | according_to | link (a linked fact) | post | headline
     speaker: str | None = None
     source_id: str | None = None  # registry id of the source named in the attribution
     source_name: str | None = None
@@ -82,6 +82,7 @@ class Claim:
     resolution: str | None = None  # link | named | carried from sentence N
     speaker_resolution: str | None = None  # explicit | pronoun | surname | description ...
     confidence: float | None = None
+    repeats: int | None = None  # a headline's claim: start of the body claim it repeats
 
     @property
     def status(self) -> str:

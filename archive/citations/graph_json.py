@@ -92,6 +92,7 @@ def _claim(data: Mapping[str, Any]) -> Claim:
         resolution=data.get("resolution"),
         speaker_resolution=data.get("speaker_resolution"),
         confidence=data.get("confidence"),
+        repeats=data.get("repeats"),
     )
 
 

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from urllib.parse import unquote, urlsplit
 
+from archive.citations.given_names import given_name_gender
 from archive.citations.tokens import STOPWORDS, word_set
 
 __all__ = [
@@ -21,8 +22,8 @@ __all__ = [
     "is_document",
     "is_numbered",
     "name_like",
-    "names_in_url",
     "path_of",
+    "person_page",
     "profile_like",
     "segments_of",
     "short_site_page",
@@ -50,7 +51,7 @@ _POSSESSIVE = re.compile(r"['’]s?$")
 _PROFILE_WORDS = word_set(
     "about about-us who-we-are people person persons staff staff-profiles team profile "
     "profiles bio bios biography experts expert organization organisation organizations "
-    "company companies members member author authors contributors leadership directory "
+    "company companies members member author authors contributors directory "
     "faculty fellows scholars researchers employees"
 )
 
@@ -110,17 +111,29 @@ def profile_like(url: str) -> bool:
     """A home page, or a page about someone (``/about``, ``/staff-profiles/jane-roe``,
     ``/organization/wework``): what a link on a name leads to when it is not a source."""
     segments = segments_of(url)
-    return not segments or any(segment in _PROFILE_WORDS for segment in segments[:-1] or segments)
+    host = (urlsplit(url).hostname or "").lower()
+    return (
+        not segments
+        or host.startswith(("profiles.", "people.", "staff."))
+        or any(segment in _PROFILE_WORDS for segment in segments[:-1] or segments)
+    )
 
 
-def names_in_url(url: str, name: str) -> bool:
-    """Whether the URL's host or path holds a word of NAME of four letters or more (the
-    speaker's own site: ``sudanreeves.org`` for Eric Reeves), profile pages left out."""
-    if profile_like(url):
-        return False  # a page about the speaker, not one of their own words
+def person_page(url: str, anchor: str) -> bool:
+    """A person's name linked to a page named after them that is no article or document:
+    their lab, home or profile page (``pluznicklab.johnshopkins.edu`` on "Jennifer Pluznick",
+    ``/buck/en.html`` on "Linda Buck")."""
+    words = _anchor_words(anchor)
+    if not name_like(anchor) or len(words) < 2 or given_name_gender(words[0]) is None:
+        return False
+    if is_dated(url) or is_document(url) or is_numbered(url):
+        return False
+    segments = segments_of(url)
+    if segments and len(slug_words(segments[-1])) >= _LONG_SLUG:
+        return False  # a headline slug: an article about them, not their page
     parts = urlsplit(url)
     where = _fold(f"{parts.hostname or ''} {unquote(parts.path)}")
-    return any(len(word) >= 4 and word in where for word in _anchor_words(name))
+    return len(words[-1]) >= 3 and words[-1] in where
 
 
 def _fold(text: str) -> str:

@@ -16,6 +16,9 @@ from archive.citations.link_shapes import (
     is_numbered,
     name_like,
     path_of,
+    person_page,
+    profile_like,
+    segments_of,
     short_site_page,
     topic_page,
 )
@@ -171,8 +174,20 @@ def url_reason(url: str, article_urls: list[str], anchor: str) -> str | None:
     if anchor.lower().startswith("pic.twitter.com/"):
         return "media: an embedded post's picture"
     if not any(same_site(url, article) for article in article_urls):
-        return None
-    return _site_reason(url, article_urls, anchor)
+        return _profile_reason(url, anchor)
+    return _site_reason(url, article_urls, anchor) or _profile_reason(url, anchor)
+
+
+def _profile_reason(url: str, anchor: str) -> str | None:
+    """Why a link is about someone rather than a document: a profile page ("/people/",
+    "/staff-profiles/", "/organization/"). A home page of another site stays a citation (a
+    company's or an organisation's own site is a primary source); whether a link on a name is a
+    statement's source is decided per claim (``link_roles``)."""
+    if segments_of(url) and profile_like(url):
+        return f"profile: {path_of(url)} is a page about someone"
+    if person_page(url, anchor):
+        return f"profile: {anchor[:40]}'s own page"
+    return None
 
 
 def _site_reason(url: str, article_urls: list[str], anchor: str) -> str | None:

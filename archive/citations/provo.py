@@ -148,6 +148,7 @@ def _claim_nodes(claim: Claim, index: int, article: str | None) -> list[Node]:
         ("pa:sourceResolution", claim.resolution),
         ("pa:speakerResolution", claim.speaker_resolution),
         ("pa:confidence", claim.confidence),
+        ("pa:repeatsClaimAt", claim.repeats),
     ):
         if value is not None:
             node[key] = value

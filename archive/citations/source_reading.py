@@ -134,8 +134,9 @@ class SourceReader:
                 index,
                 _publisher(owner, mention.text),
             )
-            if owner is not None:
-                self.cues[id(owner)] = self.refs[id(document)]
+            if owner is not None:  # "Howitt's findings", unlinked: an occasion, nothing to carry
+                ref = self.refs[id(document)]
+                self.cues[id(owner)] = ref if ref.url or ref.publisher else None
 
     def _named_before(self, phrase: str) -> Entity | None:
         """The latest entity that PHRASE ("the council", "Amnesty") names: its head word among

@@ -46,7 +46,7 @@ _LOWER_SPEAKERS = word_set(
     "he she they it we i officials police analysts experts sources authorities witnesses "
     "residents prosecutors investigators scientists researchers critics lawmakers the a an his "
     "her their its one another some many local state federal senior top military government "
-    "company ministry spokesman spokeswoman"
+    "company ministry spokesman spokeswoman people"
 )
 _SUBORDINATORS = word_set(
     "although while when if because as since after before though despite once unless until "
@@ -65,6 +65,12 @@ _APPOSITIVE = re.compile(
 _JOINERS = re.compile(
     r"(?<![\w-])(?:after|before|when|while|because|since|than|and|but|that|which|who|where|if|"
     r"as|so|until|unless|by)(?![\w-])"
+)
+_OBJECTS = word_set("it them everybody everyone us me")  # a clause's objects, in no speaker
+# a verb, roughly: a past form, a finite auxiliary, or a common present form
+_VERB_LIKE = re.compile(
+    r"\s(?:[a-z]{3,}ed|is|was|were|are|has|have|had|will|would|can|could|says|said|"
+    r"told|wrote|runs|leads|heads|owns)\s"
 )
 _BAD_ENDINGS = word_set("of for to in on at and or but that with by from as the a an")
 _FINITE = word_set(
@@ -98,9 +104,18 @@ def valid_speaker(value: str) -> str | None:
         return None
     if words[-1].casefold() in _BAD_ENDINGS or re.search(r"\b(?:that|which)\b", value):
         return None
-    if any(word in _FINITE for word in words):
-        return None  # "The plan was first reported": a clause, not a noun phrase
+    if any(word in _FINITE for word in words) or any(w in _OBJECTS for w in words[1:]):
+        return None  # "The plan was first reported", "X makes it": a clause, not a noun phrase
     return value
+
+
+def _joins_descriptions(before: str, after: str) -> bool:
+    """Whether an "and" joins two descriptions of one person in an apposition: the words since
+    the last comma and those after hold no verb, and a comma comes before them."""
+    if "," not in before:
+        return False
+    last = before[before.rfind(",") + 1 :]
+    return not (_VERB_LIKE.search(f" {last} ") or _VERB_LIKE.search(f" {after} "))
 
 
 def _last_clause(pre: str) -> str:
@@ -110,6 +125,8 @@ def _last_clause(pre: str) -> str:
         before = pre[: match.start()].rstrip()
         if match.group(0) == "and" and before[-1:].isalpha() and before.split()[-1][:1].isupper():
             continue  # "Tova Noel and Michael Thomas said"
+        if match.group(0) == "and" and _joins_descriptions(before, pre[match.end() :]):
+            continue  # "Patrick Nielsen Hayden, Teresa's husband and Tor's editor in chief"
         cut = match.end()
     return pre[cut:].strip()
 
