@@ -111,3 +111,7 @@ def archived_corpus(
     result = run_prov("archive", "--json", *urls, home=home, timeout=600)
     assert result.returncode == 0, result.stderr
     return home, result.json()
+
+
+# Last: it builds on run_prov and register_home above.
+from tests.conftest_serve import *  # noqa: E402, F403

@@ -9,7 +9,11 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from archive.errors import ProvError
-from archive.index import citation_tables, stamp_tables  # noqa: F401  (tables join the metadata)
+from archive.index import (  # noqa: F401  (their tables join the metadata)
+    citation_tables,
+    serve_tables,
+    stamp_tables,
+)
 from archive.index.schema import metadata
 
 __all__ = ["DatabaseURLError", "open_engine"]
@@ -33,7 +37,9 @@ def open_engine(url: str) -> Engine:
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
     try:
         if url.startswith("sqlite"):
-            engine = create_engine(url, connect_args={"timeout": 30})
+            # pool_size: prov serve's worker threads each keep a connection, rather than open
+            # one (and run the pragmas) per request past the default five
+            engine = create_engine(url, connect_args={"timeout": 30}, pool_size=40)
             event.listen(engine, "connect", _sqlite_pragmas)
         else:
             engine = create_engine(url, pool_pre_ping=True)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Capture", "PreviousCapture", "redirect_chain"]
+__all__ = ["CAPTURE_FIELDS", "Capture", "PreviousCapture", "redirect_chain"]
 
 
 @dataclass(frozen=True)
@@ -36,13 +36,16 @@ class Capture:
     refers_to_date: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return {name: getattr(self, name) for name in CAPTURE_FIELDS}
 
     @classmethod
     def from_row(cls, row: Any) -> Capture:
-        mapping = row._mapping if hasattr(row, "_mapping") else row
-        fields = cls.__dataclass_fields__
-        return cls(**{name: mapping[name] for name in fields if name in mapping})
+        values = dict(row._mapping if hasattr(row, "_mapping") else row)  # one pass over it
+        return cls(**{name: values[name] for name in CAPTURE_FIELDS if name in values})
+
+
+CAPTURE_FIELDS = tuple(Capture.__dataclass_fields__)
+"""The fields of a capture object, in order (``asdict`` would deep-copy every value)."""
 
 
 @dataclass(frozen=True)

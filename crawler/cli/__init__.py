@@ -20,6 +20,7 @@ from crawler.cli.export_cmd import export, key_app
 from crawler.cli.lookup_cmd import lookup
 from crawler.cli.output import EXIT_SOME_FAILED, stderr, stdout
 from crawler.cli.schedule_cmd import schedule_app, scheduler
+from crawler.cli.serve_cmd import serve, token_app
 from crawler.cli.text_cmd import diff, reextract, reindex, search, text
 from crawler.cli.upload_cmd import upload
 from crawler.cli.verify_cmd import verify
@@ -64,6 +65,8 @@ app.command()(upload)
 app.add_typer(schedule_app, name="schedule")
 app.command()(scheduler)
 app.command()(changes)
+app.command()(serve)
+app.add_typer(token_app, name="token")
 app.command()(export)
 app.add_typer(key_app, name="key")
 
@@ -94,10 +97,12 @@ __all__ = [
     "schedule_app",
     "scheduler",
     "search",
+    "serve",
     "sources",
     "stderr",
     "stdout",
     "text",
+    "token_app",
     "upload",
     "verify",
 ]

@@ -134,6 +134,14 @@ def archive_urls(
     no_text: Annotated[
         bool, typer.Option("--no-text", help="skip text extraction (prov reextract does it later)")
     ] = False,
+    public_only: Annotated[
+        bool,
+        typer.Option(
+            "--public-only",
+            help="refuse URLs, redirects and requisites outside public address space "
+            "(the address policy of prov crawl; what prov serve's jobs use)",
+        ),
+    ] = False,
     json_output: JsonOption = False,
 ) -> None:
     """Capture each URL now, into WARC files and the index."""
@@ -161,6 +169,8 @@ def archive_urls(
         overrides["PROV_S3_DRAIN_TIMEOUT"] = "0"
     if no_robots:
         overrides["ROBOTSTXT_OBEY"] = False
+    if public_only:
+        overrides["PROV_EGRESS_POLICY"] = True  # no URL is named: every fetch is checked
     if timeout is not None:
         overrides["DOWNLOAD_TIMEOUT"] = timeout
     if max_size is not None:

@@ -113,6 +113,13 @@ def crawl(
             help="also follow links and redirects to loopback, private and link-local addresses",
         ),
     ] = False,
+    public_only: Annotated[
+        bool,
+        typer.Option(
+            "--public-only",
+            help="apply the address policy to the article too (what prov serve's jobs use)",
+        ),
+    ] = False,
     json_output: JsonOption = False,
 ) -> None:
     """Capture ARTICLE_URL and the sources it cites, then match its claims to their text."""
@@ -130,7 +137,8 @@ def crawl(
     from crawler.runner import run_spider
     from crawler.spiders.citations import CitationsSpider
 
-    overrides: dict[str, object] = {"PROV_EGRESS_NAMED": [url, *overridden]}
+    named = [] if public_only else [url, *overridden]
+    overrides: dict[str, object] = {"PROV_EGRESS_NAMED": named}
     if no_robots:
         overrides["ROBOTSTXT_OBEY"] = False
     if allow_private:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import json
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.markup import escape
@@ -13,6 +12,7 @@ from sqlalchemy.engine import RowMapping
 from archive.index.texts import MARK_END, MARK_START, SearchQueryError, TextIndex
 from archive.store.reindex import reindex as rebuild_index
 from archive.text.diff import diff_texts
+from archive.text.history import NoEarlierText, diff_json, diff_pair, nearest, text_json
 from archive.timestamps import parse_timestamp, timestamp14
 from crawler.cli.common import finish_uploads, open_configured_session, run_text_stage
 from crawler.cli.output import (
@@ -26,7 +26,7 @@ from crawler.cli.output import (
     stdout,
 )
 
-__all__ = ["diff", "nearest", "reextract", "reindex", "search", "text", "text_json"]
+__all__ = ["diff", "reextract", "reindex", "search", "text"]
 
 
 def _when(value: str | None, option: str) -> str | None:
@@ -36,20 +36,6 @@ def _when(value: str | None, option: str) -> str | None:
         return timestamp14(parse_timestamp(value))
     except ValueError as exc:
         fail(f"{option}: {exc}")
-
-
-def text_json(row: RowMapping | dict[str, Any]) -> dict[str, Any]:
-    data = dict(row)
-    data["links"] = json.loads(data.get("links") or "[]")
-    data["options"] = json.loads(data.get("options") or "{}")
-    return data
-
-
-def nearest(rows: list[RowMapping], stamp: str | None) -> RowMapping:
-    """The row whose capture time is nearest STAMP (the newest when STAMP is None)."""
-    if stamp is None:
-        return rows[-1]
-    return min(rows, key=lambda row: (abs(int(row["timestamp"]) - int(stamp)), row["id"]))
 
 
 def _texts_or_fail(url: str) -> list[RowMapping]:
@@ -132,24 +118,13 @@ def diff(
     url = checked_url(url)
     from_stamp, to_stamp = _when(from_, "--from"), _when(to, "--to")
     rows = _texts_or_fail(url)
-    new = nearest(rows, to_stamp)
-    if from_stamp is not None:
-        old = nearest(rows, from_stamp)
-    elif rows.index(new) > 0:
-        old = rows[rows.index(new) - 1]
-    else:
-        fail(f"no capture of {url} with text before {new['timestamp']}; a diff needs two", 1)
+    try:
+        old, new = diff_pair(rows, from_stamp, to_stamp)
+    except NoEarlierText as exc:
+        fail(f"no capture of {url} {exc}", 1)
     changes = diff_texts(old["text"], new["text"])
     if json_output:
-        print_json(
-            {
-                "url": url,
-                "from": {k: old[k] for k in ("timestamp", "capture_record_id", "text_digest")},
-                "to": {k: new[k] for k in ("timestamp", "capture_record_id", "text_digest")},
-                "identical": not changes,
-                "changes": [change.to_json() for change in changes],
-            }
-        )
+        print_json(diff_json(url, old, new))
         return
     stdout.print(f"--- {url} {old['timestamp']}\n+++ {url} {new['timestamp']}", markup=False)
     if not changes:
