@@ -257,3 +257,35 @@ def test_a_tsa_down_at_crawl_end_fails_the_run_and_is_recorded(
         proofs = db.execute("SELECT count(*) FROM record_proofs").fetchone()[0]
     assert rows == [("batch", other_tsa.url, None, "HTTP 503 time-stamping out of service")]
     assert proofs >= 3  # response, request, metadata: kept for a later stamp
+
+
+def _exported_urls(path: Path) -> list[str]:
+    with zipfile.ZipFile(path) as package:
+        lines = package.read("indexes/index.cdx").decode().splitlines()
+    urls = {json.loads(line.split(" ", 2)[2])["url"] for line in lines if line.strip()}
+    return sorted(url for url in urls if not url.endswith("/robots.txt"))  # fetched each crawl
+
+
+def test_a_crawl_or_a_time_selects_its_captures(
+    exported: dict[str, Any], tsa: TimestampAuthority
+) -> None:
+    home, env, root, url = exported["home"], exported["env"], exported["root"], exported["url"]
+    rows = run_prov("lookup", "--json", url, home=home, env=env).json()
+    second = rows[-1]["crawl_id"]  # the run that captured /plain alone (a revisit)
+    gzip_url = url.replace("/plain", "/gzip")
+    crawl_out = root / "crawl.wacz"
+    crawl = run_prov("export", "--wacz", str(crawl_out), "--crawl", second, "--json",
+                     home=home, env=env)
+    assert crawl.returncode == 0, crawl.stderr
+    assert _exported_urls(crawl_out) == [url]  # the revisit and its original, no /gzip
+    assert _verify(crawl_out, tsa, home).returncode == 0
+    since_out = root / "since.wacz"
+    since = run_prov("export", "--wacz", str(since_out), "--since", rows[0]["timestamp"],
+                     "--json", home=home, env=env)
+    assert since.returncode == 0, since.stderr
+    assert _exported_urls(since_out) == sorted([gzip_url, url])
+    assert _verify(since_out, tsa, home).returncode == 0
+    later = run_prov("export", "--wacz", str(root / "later.wacz"), "--since", "29991231",
+                     home=home, env=env)
+    assert later.returncode == 2 and not (root / "later.wacz").exists()
+    assert later.stderr.count("\n") == 1 and "no capture since" in later.stderr
