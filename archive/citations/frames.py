@@ -66,7 +66,7 @@ _BARE_CLAUSE_VERBS = word_set(
     "said says told tells added adds warned wrote writes reported reports noted notes stated "
     "claimed claims insisted argued predicted estimated confirmed acknowledged admitted alleged "
     "recounted asserts argues explains insists warns stresses admits concedes conceded contends "
-    "disclosed divulged projected projects say tell"
+    "disclosed divulged projected projects say tell revealed reveals hinted hints"
 )
 NOT_CLAUSE_START = word_set(
     "before after in on at for with to from by about during into over against of"
