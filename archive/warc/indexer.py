@@ -79,6 +79,7 @@ def index_warc(stream: IO[bytes], filename: str, uri: str) -> Iterator[IndexedRe
                     error=fields.get("fetch-error"),
                     truncated=fields.get("truncated") or target.get("truncated"),
                     crawl_id=fields.get("crawl-id") or target["crawl_id"],
+                    request_id=fields.get("frontier-request"),
                 )
             continue
         row = _base_row(url, moment, record_id, crawl_id)

@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 from sqlalchemy.exc import SQLAlchemyError
 
+from archive.errors import ProvError
 from crawler import __version__
 from crawler.cli.archive_cmd import archive_urls
 from crawler.cli.changes_cmd import changes
@@ -22,6 +23,7 @@ from crawler.cli.schedule_cmd import schedule_app, scheduler
 from crawler.cli.text_cmd import diff, reextract, reindex, search, text
 from crawler.cli.upload_cmd import upload
 from crawler.cli.verify_cmd import verify
+from crawler.cli.worker_cmd import crawls, worker
 
 app = typer.Typer(
     name="prov",
@@ -63,13 +65,16 @@ app.command()(upload)
 app.add_typer(schedule_app, name="schedule")
 app.command()(scheduler)
 app.command()(changes)
+app.command()(worker)
+app.command()(crawls)
 
 
 def main() -> None:
-    """Run the CLI; a storage or index failure nobody caught is one line and exit 1."""
+    """Run the CLI; a storage, index or frontier failure nobody caught is one line and
+    exit 1."""
     try:
         app()
-    except (OSError, SQLAlchemyError) as exc:
+    except (OSError, SQLAlchemyError, ProvError) as exc:
         reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
         stderr.print(f"prov: error: {type(exc).__name__}: {reason}", markup=False)
         raise SystemExit(EXIT_SOME_FAILED) from None
@@ -81,6 +86,7 @@ __all__ = [
     "archive_urls",
     "changes",
     "crawl",
+    "crawls",
     "diff",
     "lookup",
     "main",
@@ -95,4 +101,5 @@ __all__ = [
     "text",
     "upload",
     "verify",
+    "worker",
 ]
