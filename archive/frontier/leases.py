@@ -10,6 +10,10 @@ the leases of an owner not heard from for ``PROV_FRONTIER_LEASE_TIMEOUT`` second
 before the others. Liveness is per worker, not per request, so a long download or a request
 waiting for its host's turn never expires while its worker lives. All times are Redis's own
 (``TIME``), so the clocks of the machines do not matter.
+
+A push checks scrapy-redis's dupefilter set (and, for a request not dupe-filtered, the set of
+what its parent already yielded) and adds to the queue in one script: it is never half done,
+so a worker stopped between the two cannot leave a request marked seen but not queued.
 """
 
 from __future__ import annotations
@@ -24,6 +28,14 @@ from archive.frontier.keys import CrawlKeys, workers_key
 __all__ = ["Leased", "Leases"]
 
 _NOW = "local now = redis.call('TIME')\nlocal t = tonumber(now[1]) + tonumber(now[2]) / 1e6\n"
+
+# KEYS: dupefilter, derived, requests. ARGV: fingerprint, derivation ('' for none), score, data.
+_PUSH = """
+if ARGV[1] ~= '' and redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+if ARGV[2] ~= '' and redis.call('SADD', KEYS[2], ARGV[2]) == 0 then return 0 end
+redis.call('ZADD', KEYS[3], ARGV[3], ARGV[4])
+return 1
+"""
 
 # KEYS: crawl, redelivered, requests, inflight, owners. ARGV: worker, count, lease ids...
 _POP = """
@@ -119,10 +131,21 @@ class Leases:
     def __init__(self, server: redis.Redis, prefix: str) -> None:
         self.server = server
         self.prefix = prefix
+        self._push = server.register_script(_PUSH)
         self._pop = server.register_script(_POP)
         self._ack = server.register_script(_ACK)
         self._reap = server.register_script(_REAP)
         self._heartbeat = server.register_script(_HEARTBEAT)
+
+    def push(
+        self, keys: CrawlKeys, data: bytes, score: float, fingerprint: str, derivation: str
+    ) -> bool:
+        """Queue DATA unless FINGERPRINT (or DERIVATION) was seen; '' skips that check."""
+        pushed = self._push(
+            keys=[keys.dupefilter, keys.derived, keys.requests],
+            args=[fingerprint, derivation, score, data],
+        )
+        return bool(pushed)
 
     def pop(self, keys: CrawlKeys, worker: str, lease_ids: Sequence[str]) -> list[Leased]:
         """Up to len(LEASE_IDS) requests, redelivered ones first, now leased to WORKER."""

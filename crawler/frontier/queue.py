@@ -4,7 +4,8 @@ Requests are encoded by scrapy-redis (``Request.to_dict``, callbacks by name, pi
 default serializer: Redis must be as trusted as the database) and kept in its sorted set
 (score: minus the priority). :meth:`LeasedQueue.pop_leased` replaces scrapy-redis's pop: it
 moves requests into the crawl's in-flight hash under leases (``archive.frontier.leases``),
-redelivered ones first. Every call goes through the process's Gate.
+redelivered ones first, and :meth:`LeasedQueue.push_once` checks the dupefilter and pushes in
+one script. Every call goes through the process's Gate.
 """
 
 from __future__ import annotations
@@ -49,6 +50,13 @@ class LeasedQueue(PriorityQueue):  # type: ignore[misc]
 
     def push(self, request: Request) -> None:
         self.frontier.gate.call(super().push, request)
+
+    def push_once(self, request: Request, fingerprint: str, derivation: str) -> bool:
+        """Push unless the dupefilter saw FINGERPRINT (or DERIVATION): one atomic script."""
+        data = self._encode_request(request)
+        return self.frontier.gate.call(
+            self.frontier.leases.push, self.keys, data, -request.priority, fingerprint, derivation
+        )
 
     def pop(self, timeout: int = 0) -> Request | None:
         raise NotImplementedError("the frontier pops under leases: use pop_leased")

@@ -49,6 +49,7 @@ __all__ = ["FrontierScheduler"]
 logger = logging.getLogger(__name__)
 
 ROLES = ("submit", "worker")
+_PLAN = "frontier_push"  # meta: the dupefilter checks of a push that has to be tried again
 TICK = 0.1  # seconds between acknowledgements (and polls of an idle crawl, backing off to 1)
 BATCH = 8  # requests popped in one round-trip at most
 
@@ -157,11 +158,11 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]
             request.meta.pop(key, None)
         if parent:
             request.meta[PARENT] = parent
+        if self.role == "submit":
+            return self._push_waiting(request)
         try:
             return self._push(request)
         except FrontierUnavailable:
-            if self.role == "submit":
-                raise
             self._unpushed.append(request)  # no lease ends until it is pushed
             return True
 
@@ -190,23 +191,42 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]
 
     # -- internals ------------------------------------------------------------------------
     def _push(self, request: Request) -> bool:
-        """Dupe-filter and push; False if filtered. Raises FrontierUnavailable."""
-        gate = self.frontier.gate
-        if not request.dont_filter and gate.call(self.df.request_seen, request):
+        """Dupe-filter and push, atomically; False if filtered. Raises FrontierUnavailable
+        (then calling it again with the same request retries the same push)."""
+        plan = request.meta.pop(_PLAN, None)
+        if plan is None:
+            parent = request.meta.pop(PARENT, None)
+            fingerprint = self.df.request_fingerprint(request)
+            derivation = ""
+            if request.dont_filter and parent:
+                derivation = hashlib.sha1(f"{parent} {fingerprint}".encode()).hexdigest()
+            plan = ("" if request.dont_filter else fingerprint, derivation)
+            request.meta[REQUEST_ID] = uuid.uuid4().hex
+        try:
+            pushed = self.queue.push_once(request, *plan)
+        except FrontierUnavailable:
+            request.meta[_PLAN] = plan
+            raise
+        if not pushed:
             self.df.log(request, self.spider)
             return False
-        parent = request.meta.pop(PARENT, None)
-        if request.dont_filter and parent:
-            fingerprint = self.df.request_fingerprint(request)
-            key = hashlib.sha1(f"{parent} {fingerprint}".encode()).hexdigest()
-            if not gate.call(self.server.sadd, self.keys.derived, key):
-                return False  # an earlier delivery of its parent pushed it already
-        request.meta[REQUEST_ID] = uuid.uuid4().hex
-        self.queue.push(request)
         self.frontier.count("frontier/pushed")
         if self.stats:
             self.stats.inc_value("scheduler/enqueued/redis", spider=self.spider)
         return True
+
+    def _push_waiting(self, request: Request) -> bool:
+        """Push a seed, waiting for Redis as long as it is away (the submitting command has
+        nothing else to do meanwhile)."""
+        said = False
+        while True:
+            try:
+                return self._push(request)
+            except FrontierUnavailable as exc:
+                if not said:
+                    logger.warning("frontier: %s; the seeds wait for it", exc)
+                    said = True
+                time.sleep(0.2)
 
     def _fill(self, count: int) -> int:
         """Lease up to COUNT requests into the local buffer; returns how many."""
