@@ -26,6 +26,9 @@ The shared frontier (``archive.frontier``; on when ``PROV_REDIS_URL`` is set):
 | ``PROV_FRONTIER_LEASE_TIMEOUT`` | ``30`` | a worker silent this long is dead: requests go back |
 | ``PROV_FRONTIER_FILES_TIMEOUT`` | ``120`` | seconds a drained crawl waits for other hosts' WARCs |
 | ``PROV_FRONTIER_KEEP`` | ``604800`` | seconds a finished crawl's counts stay in Redis |
+| ``PROV_HOST_CONCURRENCY`` | ``CONCURRENT_REQUESTS_PER_DOMAIN`` | requests to one host at once |
+| ``PROV_HOST_DELAY`` | ``DOWNLOAD_DELAY`` | seconds between request starts to one host |
+| ``PROV_WORKER_LINGER`` | ``2`` | idle seconds before a worker closes a crawl's crawler |
 
 Change notifications (``archive.watch.notify``):
 
@@ -283,6 +286,9 @@ FRONTIER_OPTION_NAMES = (
     "PROV_FRONTIER_LEASE_TIMEOUT",
     "PROV_FRONTIER_FILES_TIMEOUT",
     "PROV_FRONTIER_KEEP",
+    "PROV_HOST_CONCURRENCY",
+    "PROV_HOST_DELAY",
+    "PROV_WORKER_LINGER",
 )
 _PREFIX_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
 
@@ -296,6 +302,9 @@ class FrontierOptions:
     lease_timeout: float = 30.0
     files_timeout: float = 120.0
     keep: float = 7 * 24 * 3600.0
+    host_concurrency: int | None = None  # over every worker; None: Scrapy's per-domain setting
+    host_delay: float | None = None  # None: Scrapy's DOWNLOAD_DELAY
+    linger: float = 2.0
 
     @property
     def shown(self) -> str:
@@ -323,4 +332,7 @@ def _frontier_options(url: str, env: Mapping[str, str]) -> FrontierOptions:
         lease_timeout=env_number(env, "PROV_FRONTIER_LEASE_TIMEOUT", 30.0, 1),
         files_timeout=env_number(env, "PROV_FRONTIER_FILES_TIMEOUT", 120.0, 0),
         keep=env_number(env, "PROV_FRONTIER_KEEP", FrontierOptions.keep, 60),
+        host_concurrency=int(env_number(env, "PROV_HOST_CONCURRENCY", 0, 1)) or None,
+        host_delay=env_number(env, "PROV_HOST_DELAY", 0, 0) if env.get("PROV_HOST_DELAY") else None,
+        linger=env_number(env, "PROV_WORKER_LINGER", 2.0, 0),
     )

@@ -12,7 +12,7 @@ from archive.frontier.client import FrontierUnavailable, Gate, connect
 from archive.frontier.crawls import CrawlBoard, CrawlSpec
 from archive.frontier.leases import Leases
 from archive.frontier.politeness import HostBuckets
-from archive.frontier.robots_cache import RobotsCache
+from archive.frontier.robots_cache import RobotsAnswer, RobotsCache
 
 
 @pytest.fixture
@@ -108,13 +108,20 @@ def test_a_host_bucket_spaces_starts_and_caps_running_requests(
 def test_robots_txt_is_fetched_by_one_worker_and_read_by_all(options: FrontierOptions) -> None:
     board = _crawl(options)
     cache = RobotsCache(board.server, board.keys("c1"))
-    assert cache.get("example.org") is None
-    assert cache.lock("example.org", "w1", 5)
-    assert not cache.lock("example.org", "w2", 5)
+    assert cache.ask("example.org", "w1", 5).action == "fetch"
+    assert cache.ask("example.org", "w2", 5).action == "wait"
     cache.put("example.org", b"User-agent: *\nDisallow: /x\n")
-    assert cache.get("example.org") == (True, b"User-agent: *\nDisallow: /x\n")
+    stored = cache.ask("example.org", "w2", 5)
+    assert (stored.action, stored.fetched, stored.body) == (
+        "stored", True, b"User-agent: *\nDisallow: /x\n"
+    )
+    assert cache.ask("example.org", "w3", 5).action == "stored"  # never fetched again
+    assert cache.ask("down.example", "w1", 5).action == "fetch"
     cache.put("down.example", None)
-    assert cache.get("down.example") == (False, b"")
+    assert cache.ask("down.example", "w2", 5) == RobotsAnswer("stored", False, b"")
+    assert cache.ask("slow.example", "w1", 0.1).action == "fetch"
+    time.sleep(0.15)  # its worker died: the lock expires
+    assert cache.ask("slow.example", "w2", 5).action == "fetch"
 
 
 def test_an_outage_fails_fast_and_the_gate_reopens() -> None:

@@ -57,15 +57,16 @@ class HostPolitenessMiddleware:
         if settings.get("PROV_FRONTIER_ROLE") != "worker":
             raise NotConfigured("not a worker of the shared frontier")
         frontier = frontier_process(settings)
-        concurrency = settings.getint("PROV_HOST_CONCURRENCY") or settings.getint(
+        options = frontier.options
+        concurrency = options.host_concurrency or settings.getint(
             "CONCURRENT_REQUESTS_PER_DOMAIN"
         )
-        delay = settings.get("PROV_HOST_DELAY")
+        delay = options.host_delay
         return cls(
-            HostBuckets(frontier.server, frontier.options.prefix),
+            HostBuckets(frontier.server, options.prefix),
             frontier.gate,
             concurrency=max(1, concurrency),
-            delay=float(delay) if delay not in (None, "") else settings.getfloat("DOWNLOAD_DELAY"),
+            delay=settings.getfloat("DOWNLOAD_DELAY") if delay is None else delay,
             timeout=settings.getfloat("DOWNLOAD_TIMEOUT"),
             crawler=crawler,
         )

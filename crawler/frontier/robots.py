@@ -26,7 +26,7 @@ from twisted.internet.defer import Deferred
 from twisted.internet.task import deferLater
 
 from archive.frontier.client import FrontierUnavailable, Gate
-from archive.frontier.robots_cache import RobotsCache
+from archive.frontier.robots_cache import RobotsAnswer, RobotsCache
 from crawler.frontier.process import frontier_process
 
 __all__ = ["SharedRobotsTxtMiddleware"]
@@ -79,13 +79,12 @@ class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
         netloc = urlparse_cached(request).netloc
         while True:
             try:
-                stored = self.gate.call(self.cache.get, netloc)
-                if stored is not None:
-                    return stored[1] if stored[0] else None
-                mine = self.gate.call(self.cache.lock, netloc, self.worker_id, self.lock_ttl)
+                answer = self.gate.call(self.cache.ask, netloc, self.worker_id, self.lock_ttl)
             except FrontierUnavailable:
-                mine = False
-            if mine:
+                answer = RobotsAnswer("wait")
+            if answer.action == "stored":
+                return answer.body if answer.fetched else None
+            if answer.action == "fetch":
                 body = await self._fetch(robots_url)
                 await self._store(netloc, body)
                 return body

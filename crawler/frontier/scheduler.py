@@ -109,7 +109,7 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]
             raise ConfigError(f"PROV_FRONTIER_ROLE={role!r}: use submit or worker")
         frontier = frontier_process(settings)
         keys = frontier.board.keys(str(settings.get("PROV_CRAWL_ID")))
-        scheduler = cls(frontier, keys, role, crawler, settings.getfloat("PROV_WORKER_LINGER", 2))
+        scheduler = cls(frontier, keys, role, crawler, frontier.options.linger)
         scheduler.stats = crawler.stats
         return scheduler
 
