@@ -151,7 +151,7 @@ class Worker:
 
     def _serve_or_close(self, counts: CrawlCounts) -> None:
         crawl_id = counts.crawl_id
-        if counts.drained and crawl_id in self.wrote_for and crawl_id not in self.serving:
+        if counts.drained and crawl_id in self.wrote_for:
             self.recorder.rollover(crawl_id)  # its WARCs close: readable (uploaded) elsewhere
             self.wrote_for.discard(crawl_id)
         if counts.queued and crawl_id not in self.serving and crawl_id not in self.refused:
