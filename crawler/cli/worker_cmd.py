@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import sys
 from typing import Annotated, Any
 
 import typer
@@ -56,10 +58,20 @@ def worker(
     from crawler.scheduler.daemon import Events
 
     events = Events(json_output, lambda line: stderr.print(line, markup=False), "prov worker")
+    _log_warnings()
     count = concurrency or load_settings().getint("CONCURRENT_REQUESTS")
     summary = Worker(session.config, concurrency=count, until_idle=until_idle, emit=events).run()
     pending = finish_uploads(session)
     raise typer.Exit(EXIT_SOME_FAILED if summary["write_errors"] or pending else EXIT_OK)
+
+
+def _log_warnings() -> None:
+    """A worker runs unattended: warnings and errors of prov and Scrapy go to stderr."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter("prov worker: %(levelname)s: %(name)s: %(message)s"))
+    for name in ("archive", "crawler", "scrapy"):
+        logging.getLogger(name).addHandler(handler)
 
 
 def _frontier_counts(config: Config, ids: list[str]) -> dict[str, CrawlCounts] | None:

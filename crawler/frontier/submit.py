@@ -138,7 +138,8 @@ def run_on_frontier(
             raise _Terminated
         frontier.gate.call(frontier.board.seeded, crawl_id)
         with _sigterm_raises():
-            counts = _wait_drained(frontier, crawl_id, notice)
+            progress = _Progress(spider_args.get("progress"), len(spider_args.get("urls") or []))
+            counts = _wait_drained(frontier, crawl_id, notice, progress)
     except (KeyboardInterrupt, _Terminated):
         _end(frontier, crawl_id, "cancelled", index)
         raise KeyboardInterrupt from None
@@ -159,9 +160,28 @@ def run_on_frontier(
     )
 
 
-def _wait_drained(frontier: FrontierProcess, crawl_id: str, notice: Callable[[str], None]) -> (
-    CrawlCounts
-):
+class _Progress:
+    """Advances a command's progress bar (one step a seed) as requests are done."""
+
+    def __init__(self, callback: Callable[[str, str | None], None] | None, steps: int) -> None:
+        self.callback = callback
+        self.steps = steps
+        self.shown = 0
+
+    def __call__(self, counts: CrawlCounts) -> None:
+        if self.callback is None:
+            return
+        while self.shown < min(self.steps, counts.done + counts.failed):
+            self.callback("", None)
+            self.shown += 1
+
+
+def _wait_drained(
+    frontier: FrontierProcess,
+    crawl_id: str,
+    notice: Callable[[str], None],
+    progress: Callable[[CrawlCounts], None],
+) -> CrawlCounts:
     started = time.monotonic()
     outage = said_no_worker = False
     while True:
@@ -186,6 +206,7 @@ def _wait_drained(frontier: FrontierProcess, crawl_id: str, notice: Callable[[st
                 "restarted without persistence? see README, PostgreSQL and Redis)"
             )
         counts = found[0]
+        progress(counts)
         if counts.state == "cancelled":
             raise CrawlLost(f"crawl {crawl_id} was cancelled (prov crawls --cancel)")
         if counts.drained:
