@@ -162,6 +162,11 @@ def test_a_worker_killed_with_sigkill_loses_and_duplicates_nothing(
     rows = _check_once(fresh_postgres_url, listing[0]["crawl_id"], home, urls)
     duplicates = [r for r in rows if r["duplicate_of"]]
     assert len(duplicates) <= 6  # at most what the killed worker held
+    victim_pid = f"-{victim.pid}.warc.gz"
+    kept = {r["record_id"]: r for r in rows}
+    for row in duplicates:  # one of the pair is the killed worker's, one a survivor's
+        pair = (row["warc"], kept[row["duplicate_of"]]["warc"])
+        assert sum(w.endswith(victim_pid) for w in pair) == 1, pair
 
 
 def test_redis_restarting_mid_crawl_stalls_it_and_it_goes_on(

@@ -56,6 +56,10 @@ class AckBook:
         for lease in leases:
             self.held.pop(lease, None)
 
+    def open_leases(self) -> list[str]:
+        """Leases of requests not over yet."""
+        return [lease for lease, held in self.held.items() if held.mark is None]
+
     def waiting(self) -> int:
         """Requests over whose leases have not ended yet."""
         return sum(1 for held in self.held.values() if held.mark is not None)

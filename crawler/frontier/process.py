@@ -32,7 +32,7 @@ class FrontierProcess:
     leases: Leases
     worker_id: str = ""
     capacity: int = 16
-    taken: int = 0  # requests popped and not yet acknowledged or given back
+    taken: int = 0  # requests popped and not over yet (waiting for the index does not count)
     reported: int = 0  # entries of the recorder's ``unwritten`` already noted in Redis
     stats: dict[str, int] = field(default_factory=dict)
 

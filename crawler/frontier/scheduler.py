@@ -248,8 +248,11 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]
         return len(popped)
 
     def _over(self, lease: str, counter: str) -> None:
+        """The request is over; its lease ends once its capture is indexed. It no longer
+        counts against the worker's concurrency."""
         recorder = self.frontier.recorder()
-        self.book.over(lease, counter, recorder.recorded if recorder is not None else 0)
+        if self.book.over(lease, counter, recorder.recorded if recorder is not None else 0):
+            self.frontier.taken -= 1
 
     def _on_tick(self) -> None:
         try:
@@ -281,7 +284,6 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]
         )
         leases = [lease for lease, _ in ready]
         self.book.forget(leases)
-        self.frontier.taken -= len(leases)
         self.frontier.count("frontier/acked", acked)
         if acked < len(ready):
             self.frontier.count("frontier/lost_leases", len(ready) - acked)
@@ -335,6 +337,7 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]
                 logger.debug("frontier: %s", exc)
             await maybe_deferred_to_future(deferLater(reactor, TICK, lambda: None))
         left = len(self.book) + len(self._local)
+        self.frontier.taken -= len(self.book.open_leases()) + len(self._local)
         if left:
             try:
                 self.frontier.gate.call(
@@ -346,6 +349,5 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]
                     left,
                     self.keys.crawl_id,
                 )
-            self.frontier.taken -= left
         self.book.forget(list(self.book.held))
         self._local.clear()
