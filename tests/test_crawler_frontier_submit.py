@@ -4,6 +4,8 @@ command on another machine reads every capture from the shared S3 store."""
 
 from __future__ import annotations
 
+import os
+import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +16,14 @@ import pytest
 from archive.citations.registry import load_registry
 from tests.conftest import register_home, run_prov
 from tests.conftest_s3 import S3Server
-from tests.frontier_run import SiteLog, frontier_env, serve_site, start_prov, stop_worker
+from tests.frontier_run import (
+    SiteLog,
+    frontier_env,
+    serve_site,
+    start_prov,
+    stop_worker,
+    wait_for,
+)
 from tests.s3_check import download_warcs, s3_home_env
 from tests.servers import RawHTTPServer, TLSFiles
 from tests.servers.newsweb import ARTICLE_URL, DEAD_URL, QUANTA_URL, RUSSIAN_URL, NewsWeb, news_web
@@ -123,4 +132,72 @@ def test_a_command_on_another_machine_reads_every_capture_from_s3(
         assert not list((home / "spool").glob("*.warc.gz*")), "uploaded and gone"
     copies = tmp_path / "s3-copy" / "prov-data"
     assert len(download_warcs(s3_server, env["PROV_STORE"], copies / "warcs")) >= 3
+    register_home(copies)
+
+
+def test_a_crawl_waiting_for_workers_shows_queued_and_can_be_cancelled(
+    tmp_path: Path, fresh_postgres_url: str, redis_url: str, redis_prefix: str
+) -> None:
+    home = tmp_path / "prov-data"
+    env = frontier_env(home, fresh_postgres_url, redis_url, redis_prefix)
+    urls = [f"http://127.0.0.1:9/page/{n}" for n in range(5)]  # no worker ever fetches them
+    archive = start_prov(env, tmp_path / "archive.json", "archive", "--json", *urls)
+    listed: list[dict] = []
+
+    def queued() -> bool:
+        listed[:] = run_prov("crawls", "--json", home=home, env=env).json()
+        return bool(listed) and listed[0]["queued"] == 5 and listed[0]["state"] == "running"
+
+    wait_for(queued, 60, "the crawl queued")
+    row = listed[0]
+    assert (row["in_flight"], row["done"], row["failed"], row["frontier"]) == (0, 0, 0, True)
+    table = run_prov("crawls", home=home, env=env)
+    assert row["crawl_id"] in table.stdout and "running" in table.stdout
+    cancelled = run_prov("crawls", "--cancel", row["crawl_id"], home=home, env=env)
+    assert cancelled.returncode == 0, cancelled.stderr
+    _, err = archive.communicate(timeout=60)
+    assert archive.returncode == 1
+    assert err.decode().strip() == (
+        f"prov: error: CrawlLost: crawl {row['crawl_id']} was cancelled (prov crawls --cancel)"
+    )
+    after = run_prov("crawls", "--json", home=home, env=env).json()[0]
+    assert (after["state"], after["queued"]) == ("cancelled", 0)
+    again = run_prov("crawls", "--cancel", row["crawl_id"], home=home, env=env)
+    assert again.returncode == 2 and "already cancelled" in again.stderr
+
+
+def test_a_worker_that_cannot_reach_s3_spools_and_says_so(
+    tmp_path: Path,
+    fresh_postgres_url: str,
+    redis_url: str,
+    redis_prefix: str,
+    s3_server: S3Server,
+    s3_bucket: str,
+) -> None:
+    home = tmp_path / "prov-data"
+    home.parent.mkdir(exist_ok=True)
+    env = {
+        **s3_home_env(home, s3_server, s3_bucket),
+        **{k: v for k, v in frontier_env(home, fresh_postgres_url, redis_url, redis_prefix)
+           .items() if k.startswith("PROV_")},
+    }
+    down = {**env, "AWS_ENDPOINT_URL": "http://127.0.0.1:9", "PROV_S3_DRAIN_TIMEOUT": "1"}
+    with RawHTTPServer() as server:
+        urls = serve_site(server, 5, SiteLog())
+        log = tmp_path / "worker.log"
+        worker = start_prov(down, log, "worker", "--json")
+        archived = run_prov("archive", "--json", "--no-text", *urls, home=home, env=down)
+        os.kill(worker.pid, signal.SIGTERM)
+        assert worker.wait(120) == 0, log.read_text()  # stopped, its files waiting
+    assert archived.returncode == 0, archived.stderr
+    assert "prov: pending:" in archived.stderr  # the spool it shares with the worker
+    assert len([c for c in archived.json() if c["status"] == 200]) == 6
+    said = log.read_text()
+    assert "prov: pending:" in said and "they go up at the next prov run" in said
+    assert list((home / "spool").glob("*.warc.gz"))
+    uploaded = run_prov("upload", "--json", home=home, env=env)  # S3 is back
+    assert uploaded.returncode == 0, uploaded.stderr
+    assert not list((home / "spool").glob("*.warc.gz"))
+    copies = tmp_path / "s3-copy" / "prov-data"
+    assert download_warcs(s3_server, env["PROV_STORE"], copies / "warcs")
     register_home(copies)
