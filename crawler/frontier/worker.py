@@ -134,15 +134,15 @@ class Worker:
         try:
             self.frontier.gate.call(self.frontier.leases.heartbeat, self.worker_id)
             active = self.frontier.gate.call(self.frontier.board.active)
-        except FrontierUnavailable as exc:
+            for counts in active:
+                self._serve_or_close(counts)
+            self._reap(active)
+        except FrontierUnavailable as exc:  # stall: the next tick tries again
             logger.debug("worker: %s", exc)
             return
         except Exception as exc:  # the loop must go on: report, try again next tick
             self.emit("error", error=error_line(exc))
             return
-        for counts in active:
-            self._serve_or_close(counts)
-        self._reap(active)
         if self.until_idle:
             idle = not self.serving and all(c.drained for c in active)
             self._idle_ticks = self._idle_ticks + 1 if idle else 0
@@ -212,10 +212,7 @@ class Worker:
             if not counts.in_flight:
                 continue
             keys = self.frontier.board.keys(counts.crawl_id)
-            try:
-                moved = self.frontier.gate.call(self.frontier.leases.reap, keys, timeout)
-            except FrontierUnavailable:
-                return
+            moved = self.frontier.gate.call(self.frontier.leases.reap, keys, timeout)
             if moved:
                 self.emit("requeued", crawl=counts.crawl_id, requests=moved)
 
