@@ -4,7 +4,8 @@
 (records, files, CDXJ, fixity, recovery) -> ``store`` (local directory or S3, ranged record
 reads, audits, reindex) -> ``index`` (SQLAlchemy tables and row models) -> ``text``
 (extraction, text stage, diffs) -> ``citations`` (links, attributions, discovery, claims,
-citation graph) -> ``watch`` (changes, claim re-checks, notifications). Flat leaves with
+citation graph) -> ``watch`` (changes, claim re-checks, notifications); ``frontier`` holds
+the state of crawls shared by several processes in Redis (leases, politeness). Flat leaves with
 glossary names (``config``, ``errors``, ``timestamps``, ``digests``, ``surts``, ``urls``,
 ``http_response``, ``egress``: the address policy) import nothing of prov but each other;
 ``session`` is the composition root that opens configuration, index and store together.

@@ -18,6 +18,18 @@ With an ``s3://`` store:
 | ``PROV_S3_DRAIN_TIMEOUT`` | ``60`` | seconds a crawl waits at its end for pending uploads |
 | ``PROV_S3_RETRY_MAX_DELAY`` | ``30`` | longest pause (s) between upload tries while S3 is down |
 
+The shared frontier (``archive.frontier``; on when ``PROV_REDIS_URL`` is set):
+
+| variable | default | meaning |
+| --- | --- | --- |
+| ``PROV_REDIS_PREFIX`` | ``prov`` | namespace of every Redis key (archives sharing a Redis) |
+| ``PROV_FRONTIER_LEASE_TIMEOUT`` | ``30`` | a worker silent this long is dead: requests go back |
+| ``PROV_FRONTIER_FILES_TIMEOUT`` | ``120`` | seconds a drained crawl waits for other hosts' WARCs |
+| ``PROV_FRONTIER_KEEP`` | ``604800`` | seconds a finished crawl's counts stay in Redis |
+| ``PROV_HOST_CONCURRENCY`` | ``CONCURRENT_REQUESTS_PER_DOMAIN`` | requests to one host at once |
+| ``PROV_HOST_DELAY`` | ``DOWNLOAD_DELAY`` | seconds between request starts to one host |
+| ``PROV_WORKER_LINGER`` | ``2`` | idle seconds before a worker closes a crawl's crawler |
+
 Change notifications (``archive.watch.notify``):
 
 | variable | default | meaning |
@@ -67,10 +79,12 @@ from archive.errors import ProvError
 from archive.urls import split_userinfo
 
 __all__ = [
+    "FRONTIER_OPTION_NAMES",
     "OPTION_NAMES",
     "Config",
     "ConfigError",
     "EvidenceOptions",
+    "FrontierOptions",
     "S3Options",
     "SchedulerOptions",
     "WebhookOptions",
@@ -104,6 +118,7 @@ class Config:
     database_url: str
     redis_url: str | None = None
     s3: S3Options | None = None  # set for s3:// stores
+    frontier: FrontierOptions | None = None  # set with PROV_REDIS_URL
     webhook: WebhookOptions = field(default_factory=lambda: WebhookOptions())
     scheduler: SchedulerOptions = field(default_factory=lambda: SchedulerOptions())
     evidence: EvidenceOptions = field(default_factory=lambda: EvidenceOptions())
@@ -126,6 +141,8 @@ class Config:
         config.check()
         if config.is_s3:
             config = replace(config, s3=_s3_options(store, env))
+        if config.redis_url:
+            config = replace(config, frontier=_frontier_options(config.redis_url, env))
         return config
 
     def check(self) -> None:
@@ -320,4 +337,62 @@ def _evidence_options(env: Mapping[str, str], home: Path) -> EvidenceOptions:
         signing_key=Path(key).expanduser().resolve() if key else home / "keys/signing-key.pem",
         signing_url=signing_url,
         signing_token=env.get("PROV_SIGNING_TOKEN") or None,
+    )
+
+
+_REDIS_SCHEMES = ("redis", "rediss", "unix")
+FRONTIER_OPTION_NAMES = (
+    "PROV_REDIS_PREFIX",
+    "PROV_FRONTIER_LEASE_TIMEOUT",
+    "PROV_FRONTIER_FILES_TIMEOUT",
+    "PROV_FRONTIER_KEEP",
+    "PROV_HOST_CONCURRENCY",
+    "PROV_HOST_DELAY",
+    "PROV_WORKER_LINGER",
+)
+_PREFIX_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
+
+
+@dataclass(frozen=True)
+class FrontierOptions:
+    """The shared frontier in Redis. ``url`` may hold a password: print :attr:`shown`."""
+
+    url: str = field(repr=False)
+    prefix: str = "prov"
+    lease_timeout: float = 30.0
+    files_timeout: float = 120.0
+    keep: float = 7 * 24 * 3600.0
+    host_concurrency: int | None = None  # over every worker; None: Scrapy's per-domain setting
+    host_delay: float | None = None  # None: Scrapy's DOWNLOAD_DELAY
+    linger: float = 2.0
+
+    @property
+    def shown(self) -> str:
+        """The URL without ``user:password@``, for messages."""
+        scheme, _, rest = self.url.partition("://")
+        return f"{scheme}://{rest.rpartition('@')[2]}"
+
+
+def _frontier_options(url: str, env: Mapping[str, str]) -> FrontierOptions:
+    scheme = urlparse(url).scheme
+    if scheme not in _REDIS_SCHEMES:
+        shown = FrontierOptions(url).shown if "://" in url else url.rpartition("@")[2]
+        raise ConfigError(
+            f"PROV_REDIS_URL={shown!r}: use redis://host:6379/0, rediss://... (TLS) or "
+            "unix:///path/redis.sock"
+        )
+    prefix = (env.get("PROV_REDIS_PREFIX") or "prov").strip()
+    if not all(c in _PREFIX_CHARS for c in prefix) or len(prefix) > 64:
+        raise ConfigError(
+            f"PROV_REDIS_PREFIX={prefix!r}: use up to 64 letters, digits, '_', '.' or '-'"
+        )
+    return FrontierOptions(
+        url,
+        prefix,
+        lease_timeout=env_number(env, "PROV_FRONTIER_LEASE_TIMEOUT", 30.0, 1),
+        files_timeout=env_number(env, "PROV_FRONTIER_FILES_TIMEOUT", 120.0, 0),
+        keep=env_number(env, "PROV_FRONTIER_KEEP", FrontierOptions.keep, 60),
+        host_concurrency=int(env_number(env, "PROV_HOST_CONCURRENCY", 0, 1)) or None,
+        host_delay=env_number(env, "PROV_HOST_DELAY", 0, 0) if env.get("PROV_HOST_DELAY") else None,
+        linger=env_number(env, "PROV_WORKER_LINGER", 2.0, 0),
     )

@@ -1,70 +1,31 @@
 """Run a crawl in this process and collect what it captured (used by the CLI).
 
 Twisted's reactor cannot be restarted, so one process runs one crawl; the scheduler runs
-crawls as separate processes.
+crawls as separate processes. With ``PROV_REDIS_URL`` a crawl is submitted to the shared
+frontier and fetched by ``prov worker`` processes.
 """
 
 from __future__ import annotations
 
 import logging
-import os
+import sys
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 from scrapy import Spider
 from scrapy.crawler import CrawlerProcess
-from scrapy.settings import Settings
 
 from archive.config import Config
 from archive.index.captures import CaptureIndex
 from archive.index.database import open_engine
-from archive.index.rows import Capture
+from crawler.outcome import CrawlOutcome
+from crawler.settings_config import load_settings, proxy_environment
 from crawler.spiders.capture import CaptureSpider
 
 __all__ = ["CrawlOutcome", "load_settings", "proxy_environment", "run_capture", "run_spider"]
 
 ProgressCallback = Callable[[str, str | None], None]
-
-
-@dataclass
-class CrawlOutcome:
-    crawl_id: str
-    captures: list[Capture]
-    seed_errors: dict[str, str]
-    write_errors: list[str] = field(default_factory=list)
-    stats: dict[str, Any] = field(default_factory=dict)
-    seed_notes: dict[str, str] = field(default_factory=dict)  # warnings: captured all the same
-    unwritten: list[dict[str, Any]] = field(default_factory=list)  # url, seed, error, on_disk
-
-
-def load_settings(overrides: dict[str, Any] | None = None) -> Settings:
-    """prov's settings module (``SCRAPY_SETTINGS_MODULE`` or settings.base), then OVERRIDES."""
-    settings = Settings()
-    settings.setmodule(os.environ.get("SCRAPY_SETTINGS_MODULE", "settings.base"), "project")
-    for name, value in (overrides or {}).items():
-        settings.set(name, value, "cmdline")
-    return settings
-
-
-@contextmanager
-def proxy_environment(proxy: str | None) -> Iterator[None]:
-    """Route every request, robots.txt included, through PROXY via Scrapy's HttpProxyMiddleware."""
-    if not proxy:
-        yield
-        return
-    saved = {name: os.environ.get(name) for name in ("http_proxy", "https_proxy", "no_proxy")}
-    os.environ.update(http_proxy=proxy, https_proxy=proxy, no_proxy="")
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def run_spider(
@@ -75,7 +36,20 @@ def run_spider(
     proxy: str | None = None,
     overrides: dict[str, Any] | None = None,
 ) -> CrawlOutcome:
-    """Run one spider to its end in this process; the captures come from the index."""
+    """Run one spider to its end in this process; the captures come from the index. With
+    ``PROV_REDIS_URL`` the crawl runs on the shared frontier's workers instead, and this
+    returns once they drained it (:mod:`crawler.frontier.submit`)."""
+    if config.frontier is not None:
+        from crawler.frontier.submit import run_on_frontier
+
+        return run_on_frontier(
+            spider_class,
+            config,
+            spider_args,
+            proxy=proxy,
+            overrides=overrides,
+            notice=_warn,
+        )
     crawl_id = uuid.uuid4().hex[:16]
     settings = load_settings(
         {
@@ -106,6 +80,11 @@ def run_spider(
         dict(getattr(spider, "seed_notes", {})),
         list(stats.get("prov/unwritten", [])),
     )
+
+
+def _warn(message: str) -> None:
+    sys.stderr.write(f"prov: warning: {message}\n")
+    sys.stderr.flush()
 
 
 def run_capture(

@@ -9,6 +9,12 @@ holds no capture), records the URL in :attr:`CaptureRecorder.unwritten` and goes
 file for the next capture. A capture whose records are on disk but whose row could not be
 indexed is ``unwritten`` with ``on_disk``: its file stays ``.open`` and the next start indexes
 it. Nothing here raises: every failure ends up in ``write_errors`` and ``unwritten``.
+
+For crawls on the shared frontier a worker acknowledges a request only once its capture is
+durable and indexed: :attr:`CaptureRecorder.recorded` counts the exchanges handed in, and
+:attr:`CaptureRecorder.settled` how many of the first ones are indexed (or known unwritten).
+:meth:`CaptureRecorder.rollover` closes the current file if it holds captures of a crawl, so
+that a crawl that ended on every worker has its WARCs closed (and, with S3, uploaded).
 """
 
 from __future__ import annotations
@@ -36,6 +42,11 @@ __all__ = ["CaptureRecorder"]
 logger = logging.getLogger(__name__)
 
 _STOP = object()
+
+
+class _Rollover:
+    def __init__(self, crawl_id: str) -> None:
+        self.crawl_id = crawl_id
 
 
 def _size_of(exchange: Exchange) -> int:
@@ -79,6 +90,10 @@ class CaptureRecorder:
         self._cdxj: dict[str, list[str]] = defaultdict(list)
         self._thread = threading.Thread(target=self._run, name="prov-recorder", daemon=True)
         self._fatal: BaseException | None = None
+        self.recorded = 0  # exchanges handed to record()
+        self.settled = 0  # of those, how many are indexed or known unwritten
+        self._processed = 0
+        self._file_crawls: set[str] = set()  # crawls with captures in the current file
         writer.on_closed = self._file_closed
 
     def start(self) -> CaptureRecorder:
@@ -97,11 +112,17 @@ class CaptureRecorder:
                 and self._queued_bytes + size > self.max_queued_bytes
             ):
                 self._room.wait()
+            self.recorded += 1
             if self._fatal is not None:
                 self._unwritten(exchange, f"capture recorder stopped: {error_line(self._fatal)}")
+                self.settled = self.recorded
                 return
             self._queued_bytes += size
             self._queue.put(exchange)  # under the lock: none is queued once the thread stops
+
+    def rollover(self, crawl_id: str) -> None:
+        """Close the current file (it is then uploaded) if it holds captures of CRAWL_ID."""
+        self._queue.put(_Rollover(crawl_id))
 
     def close(self) -> None:
         self._queue.put(_STOP)
@@ -124,13 +145,21 @@ class CaptureRecorder:
                     continue
                 if item is _STOP:
                     break
+                if isinstance(item, _Rollover):
+                    if item.crawl_id in self._file_crawls:
+                        self._sync()
+                        self._close_writer()
+                    continue
                 assert isinstance(item, Exchange)
                 self._write(item)
+                self._processed += 1
                 with self._room:
                     self._queued_bytes -= _size_of(item)
                     self._room.notify_all()
                 if len(self._pending) >= self.max_pending:
                     self._sync()
+                elif not self._pending:
+                    self.settled = self._processed
             self._sync()
             self._close_writer()
         except BaseException as exc:  # the crawl must hear about it, not a dead thread
@@ -150,6 +179,7 @@ class CaptureRecorder:
                 return
             if isinstance(item, Exchange):
                 self._unwritten(item, f"capture recorder stopped: {error_line(self._fatal)}")
+            self.settled = self.recorded
 
     def _write(self, exchange: Exchange) -> None:
         if self.writer.full:
@@ -184,6 +214,7 @@ class CaptureRecorder:
         if not self._pending:
             self._pending_since = time.monotonic()
         self._pending.append(row)
+        self._file_crawls.add(row["crawl_id"])
         self.stats["warc/records_written"] += len(locations)
         self.stats["warc/bytes_written"] += sum(loc.length for loc in locations)
         self.stats["prov/captures" if row["status"] is not None else "prov/fetch_failures"] += 1
@@ -200,7 +231,9 @@ class CaptureRecorder:
 
     def _unwritten(self, exchange: Exchange, message: str) -> None:
         seed = exchange.context.get("seed") or exchange.url
-        self.unwritten.append({"url": exchange.url, "seed": seed, "error": message})
+        crawl_id = exchange.context.get("crawl-id") or self.crawl_id
+        entry = {"url": exchange.url, "seed": seed, "error": message, "crawl_id": crawl_id}
+        self.unwritten.append(entry)
 
     def _error(
         self,
@@ -215,11 +248,18 @@ class CaptureRecorder:
         self.write_errors.append(message)
         self.unwritten.extend(
             {"url": r["url"], "seed": r.get("seed") or r["url"], "error": message}
+            | {"crawl_id": r.get("crawl_id") or self.crawl_id}
             | ({"on_disk": True} if on_disk else {})
             for r in rows
         )
 
     def _sync(self) -> None:
+        try:
+            self._commit()
+        finally:
+            self.settled = self._processed
+
+    def _commit(self) -> None:
         if not self._pending:
             return
         rows, self._pending = self._pending, []
@@ -236,6 +276,7 @@ class CaptureRecorder:
             self.writer.abandon_current()
 
     def _file_closed(self, path: Path) -> None:
+        self._file_crawls.clear()
         lines = self._cdxj.pop(path.name, [])
         try:
             write_cdxj(cdxj_path_for(path), lines)  # prov reindex rebuilds it if this fails

@@ -107,6 +107,7 @@ def build_capture(
         "truncated": exchange.truncated,
         "ip": exchange.peer_ip,
         "crawl_id": exchange.context.get("crawl-id", ""),
+        "request_id": exchange.context.get("frontier-request"),
         "seed": exchange.context.get("seed"),
         "hop_path": exchange.context.get("hop-path"),
         "via": exchange.context.get("via"),

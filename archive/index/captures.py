@@ -1,11 +1,19 @@
-"""Capture rows: written only after the bytes they point at are durable; read by lookups."""
+"""Capture rows: written only after the bytes they point at are durable; read by lookups.
+
+Captures of a crawl on the shared frontier carry the id of the request they answer. A request
+is captured once: if a worker stopped before acknowledging a request it had captured, the
+request went to another worker, and a second success for it (the other worker's, or the
+first one's found later when its WARC file is repaired) is indexed with ``duplicate_of``
+naming the capture the crawl keeps. The WARC files keep both; :meth:`CaptureIndex.for_crawl`
+leaves duplicates out, :meth:`CaptureIndex.lookup` shows every capture.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Engine, delete, insert, select, text, update
+from sqlalchemy import Connection, Engine, delete, insert, select, text, update
 
 from archive.index.rows import CAPTURE_FIELDS, Capture, PreviousCapture
 from archive.index.schema import captures, crawls, warc_files
@@ -27,6 +35,34 @@ _REVISITABLE_SURTS = text(f"SELECT DISTINCT surt FROM captures WHERE {_REVISITAB
 _COLUMNS = ", ".join(f'"{name}"' for name in CAPTURE_FIELDS)  # "offset" is a keyword
 _LOOKUP = text(f"SELECT {_COLUMNS} FROM captures WHERE surt = :surt ORDER BY warc_date, id")
 
+_SUCCESS = ("response", "revisit")
+
+
+def _is_success(row: dict[str, Any]) -> bool:
+    return row.get("record_type") in _SUCCESS and not row.get("error")
+
+
+def _mark_duplicates(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    """Set ``duplicate_of`` on a success for a request that already has one."""
+    wanted = {r["request_id"] for r in rows if r["request_id"] and _is_success(r)}
+    if not wanted:
+        return
+    query = select(captures.c.request_id, captures.c.record_id).where(
+        captures.c.request_id.in_(wanted),
+        captures.c.record_type.in_(_SUCCESS),
+        captures.c.error.is_(None),
+        captures.c.duplicate_of.is_(None),
+    )
+    kept: dict[str, str] = {request: record for request, record in conn.execute(query).all()}
+    for row in rows:
+        request = row["request_id"]
+        if not request or not _is_success(row):
+            continue
+        if request in kept:
+            row["duplicate_of"] = kept[request]
+        else:
+            kept[request] = row["record_id"]
+
 
 class CaptureIndex:
     def __init__(self, engine: Engine) -> None:
@@ -45,6 +81,10 @@ class CaptureIndex:
                 )
             fresh = [row for row in rows if row.get("record_id") not in known]
             if fresh:
+                for row in fresh:
+                    row.setdefault("request_id", None)
+                    row.setdefault("duplicate_of", None)
+                _mark_duplicates(conn, fresh)
                 conn.execute(insert(captures), fresh)
         return len(fresh)
 
@@ -92,9 +132,10 @@ class CaptureIndex:
             return [dict(zip(CAPTURE_FIELDS, row, strict=True)) for row in rows]
 
     def for_crawl(self, crawl_id: str) -> list[Capture]:
+        """The crawl's captures, oldest first (one per request: duplicates left out)."""
         query = (
             select(captures)
-            .where(captures.c.crawl_id == crawl_id)
+            .where(captures.c.crawl_id == crawl_id, captures.c.duplicate_of.is_(None))
             .order_by(captures.c.warc_date, captures.c.id)
         )
         with self.engine.connect() as conn:

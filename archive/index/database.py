@@ -59,6 +59,7 @@ def _create_schema(engine: Engine, attempts: int = 3) -> None:
         try:
             metadata.create_all(engine)
             _add_missing_columns(engine)
+            _create_late_indexes(engine)
             _create_search_index(engine)
             return
         except DBAPIError:
@@ -81,6 +82,14 @@ def _add_missing_columns(engine: Engine) -> None:
             kind = column.type.compile(dialect=engine.dialect)
             with engine.begin() as conn:
                 conn.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}'))
+
+
+def _create_late_indexes(engine: Engine) -> None:
+    """Indexes on columns added after the table (create_all makes them only for new tables)."""
+    with engine.begin() as conn:
+        conn.execute(
+            text("CREATE INDEX IF NOT EXISTS ix_captures_request ON captures (request_id)")
+        )
 
 
 _SQLITE_FTS = [

@@ -58,6 +58,11 @@ captures = Table(
     Column("last_modified", Text),
     Column("refers_to", String(64)),  # revisits: record id of the original response
     Column("refers_to_date", String(32)),
+    # Crawls on the shared frontier: the request this capture answers (one id per queued
+    # request, kept when it is redelivered), and, when that request was already captured by
+    # a worker that stopped before acknowledging it, the record id the crawl keeps.
+    Column("request_id", String(64)),
+    Column("duplicate_of", String(64)),
 )
 Index("ix_captures_surt_timestamp", captures.c.surt, captures.c.timestamp)
 Index("ix_captures_crawl", captures.c.crawl_id)

@@ -62,9 +62,10 @@ def index_warc(stream: IO[bytes], filename: str, uri: str) -> Iterator[IndexedRe
             row.update(warc=uri, offset=offset, length=length)
             pending.append(IndexedRecord(row, None, "texts"))
             continue
+        # get_record_length() reads the record to its end: read what is needed first
+        fields = _fields(record.content_stream().read()) if kind == "metadata" else {}
         offset, length = iterator.get_record_offset(), iterator.get_record_length()
         if kind == "metadata":
-            fields = _fields(record.content_stream().read())
             refers = headers.get_header("WARC-Concurrent-To")
             target = rows_by_id.get(refers) if refers else None
             if target is None and refers is None:
@@ -74,11 +75,12 @@ def index_warc(stream: IO[bytes], filename: str, uri: str) -> Iterator[IndexedRe
             if target is not None:
                 target.update(
                     seed=fields.get("seed"),
-                    hop_path=fields.get("hop-path"),
-                    via=fields.get("via"),
+                    hop_path=fields.get("hop-path", ""),  # the recorder leaves out empty ones
+                    via=fields.get("via", ""),
                     error=fields.get("fetch-error"),
                     truncated=fields.get("truncated") or target.get("truncated"),
                     crawl_id=fields.get("crawl-id") or target["crawl_id"],
+                    request_id=fields.get("frontier-request"),
                 )
             continue
         row = _base_row(url, moment, record_id, crawl_id)

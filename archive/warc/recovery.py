@@ -1,7 +1,9 @@
 """Repair WARC files left ``.open`` by a process that died, and index what they hold.
 
 A file is repaired only if no live process holds its lock. It is cut after its last complete
-gzip member (each member is one whole record), fsynced, indexed (rows for records the index
+gzip member (each member is one whole record), and before a capture whose records are not all
+there (a response whose metadata record never followed: its fetch was never indexed nor
+acknowledged, so it was not part of the archive yet), fsynced, indexed (rows for records the index
 does not know yet) and renamed to its final name, with its CDXJ beside it; its responses are
 queued for the text stage (:mod:`archive.index.text_queue`). A file that holds
 no complete record but its ``warcinfo`` (or nothing at all: a write that failed on a full
@@ -19,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
+from warcio.archiveiterator import ArchiveIterator
+from warcio.limitreader import LimitReader
 
 from archive.errors import error_line
 from archive.index.captures import CaptureIndex
@@ -29,7 +33,7 @@ from archive.warc.cdxj import cdxj_path_for, write_cdxj
 from archive.warc.file import OPEN_SUFFIX, fsync_directory
 from archive.warc.indexer import index_warc_path
 
-__all__ = ["RepairedFile", "complete_members", "repair_open_files"]
+__all__ = ["RepairedFile", "complete_captures", "complete_members", "repair_open_files"]
 
 logger = logging.getLogger(__name__)
 _READ = 1 << 20
@@ -75,6 +79,22 @@ def complete_members(path: Path) -> tuple[int, int]:
                 buffer = b""
 
 
+def complete_captures(path: Path, end: int) -> int:
+    """Offset just after the last complete capture in the first END bytes of PATH: a response
+    or revisit record counts once the metadata record naming it (WARC-Concurrent-To) follows."""
+    waiting: dict[str, int] = {}  # record id -> offset, of responses without their metadata
+    with path.open("rb") as stream:
+        iterator = ArchiveIterator(LimitReader(stream, end), check_digests=False)
+        for record in iterator:
+            headers = record.rec_headers
+            kind = headers.get_header("WARC-Type")
+            if kind in ("response", "revisit"):
+                waiting[headers.get_header("WARC-Record-ID")] = iterator.get_record_offset()
+            elif kind == "metadata":
+                waiting.pop(headers.get_header("WARC-Concurrent-To") or "", None)
+    return min(waiting.values(), default=end)
+
+
 def repair_open_files(
     directory: Path, index: CaptureIndex, uri_for: Callable[[str], str]
 ) -> list[RepairedFile]:
@@ -92,6 +112,15 @@ def repair_open_files(
     return repaired
 
 
+def _warcinfo_end(path: Path) -> int:
+    """Offset just after the first gzip member (the warcinfo record)."""
+    decomp = zlib.decompressobj(31)
+    with path.open("rb") as stream:
+        head = stream.read(_READ)
+    decomp.decompress(head)
+    return len(head) - len(decomp.unused_data) if decomp.eof else len(head)
+
+
 def _repair_one(
     open_path: Path, index: CaptureIndex, uri_for: Callable[[str], str]
 ) -> RepairedFile | None:
@@ -102,7 +131,9 @@ def _repair_one(
             return None  # a live writer holds it
         size = os.fstat(handle.fileno()).st_size
         end, members = complete_members(open_path)
-        if members <= 1:  # nothing, or only the warcinfo record
+        if members > 1:
+            end = complete_captures(open_path, end)
+        if members <= 1 or end <= _warcinfo_end(open_path):  # nothing, or only the warcinfo
             open_path.unlink()
             fsync_directory(open_path.parent)
             logger.warning("removed %s: it held no record (%d bytes)", open_path.name, size)

@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 from sqlalchemy.exc import SQLAlchemyError
 
+from archive.errors import ProvError
 from crawler import __version__
 from crawler.cli.archive_cmd import archive_urls
 from crawler.cli.changes_cmd import changes
@@ -24,6 +25,7 @@ from crawler.cli.serve_cmd import serve, token_app
 from crawler.cli.text_cmd import diff, reextract, reindex, search, text
 from crawler.cli.upload_cmd import upload
 from crawler.cli.verify_cmd import verify
+from crawler.cli.worker_cmd import crawls, worker
 
 app = typer.Typer(
     name="prov",
@@ -69,13 +71,16 @@ app.command()(serve)
 app.add_typer(token_app, name="token")
 app.command()(export)
 app.add_typer(key_app, name="key")
+app.command()(worker)
+app.command()(crawls)
 
 
 def main() -> None:
-    """Run the CLI; a storage or index failure nobody caught is one line and exit 1."""
+    """Run the CLI; a storage, index or frontier failure nobody caught is one line and
+    exit 1."""
     try:
         app()
-    except (OSError, SQLAlchemyError) as exc:
+    except (OSError, SQLAlchemyError, ProvError) as exc:
         reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
         stderr.print(f"prov: error: {type(exc).__name__}: {reason}", markup=False)
         raise SystemExit(EXIT_SOME_FAILED) from None
@@ -87,6 +92,7 @@ __all__ = [
     "archive_urls",
     "changes",
     "crawl",
+    "crawls",
     "diff",
     "export",
     "key_app",
@@ -105,4 +111,5 @@ __all__ = [
     "token_app",
     "upload",
     "verify",
+    "worker",
 ]

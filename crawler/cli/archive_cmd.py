@@ -162,7 +162,7 @@ def archive_urls(
         fail(f"{valid[0][:80]}...: {too_long(valid[0])}")
     if proxy is not None:
         checked_url(proxy, "--proxy", userinfo=True)
-    archive_ = open_configured_session(preflight=True)
+    archive_ = open_configured_session(preflight=True, crawls=True)
     overrides: dict[str, object] = {}
     if archive_.uploader is not None:  # S3: uploads go on during the crawl and the text stage,
         archive_.uploader.hold_spool = True  # which reads the spool; finish_uploads waits

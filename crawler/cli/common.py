@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from crawler.runner import CrawlOutcome
 
 __all__ = [
+    "check_frontier",
     "finish_uploads",
     "human_size",
     "open_configured_session",
@@ -33,14 +34,19 @@ __all__ = [
 ]
 
 
-def open_configured_session(*, upload: bool = True, preflight: bool = False) -> Session:
+def open_configured_session(
+    *, upload: bool = True, preflight: bool = False, crawls: bool = False
+) -> Session:
     """The archive PROV_* names. UPLOAD: pending S3 uploads resume in the background.
-    PREFLIGHT: an S3 bucket that cannot work (missing, refused, no Object Lock) is exit 2."""
+    PREFLIGHT: an S3 bucket that cannot work (missing, refused, no Object Lock) is exit 2.
+    CRAWLS (a command that crawls): a PROV_REDIS_URL that does not answer is exit 2."""
     try:
         config = Config.from_env()
         warning = None
         if preflight:  # before anything is written
             warning = open_store(config).preflight()
+        if crawls:
+            check_frontier(config)
         session = open_session(config, upload=upload)
     except (ConfigError, DatabaseURLError) as exc:
         fail(str(exc))
@@ -70,6 +76,18 @@ def open_configured_session(*, upload: bool = True, preflight: bool = False) -> 
             markup=False,
         )
     return session
+
+
+def check_frontier(config: Config) -> None:
+    """With PROV_REDIS_URL: Redis answers, or one line and exit status 2."""
+    if config.frontier is None:
+        return
+    from archive.frontier.client import FrontierUnavailable, Gate, connect
+
+    try:
+        Gate(config.frontier.shown).call(connect(config.frontier).ping)
+    except FrontierUnavailable as exc:
+        fail(f"{exc} (PROV_REDIS_URL turns on the shared frontier; unset it to crawl here)")
 
 
 def run_text_stage(session: Session, captures: list[Capture]) -> list[dict[str, Any]]:

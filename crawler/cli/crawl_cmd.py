@@ -132,7 +132,7 @@ def crawl(
         parse_networks(os.environ.get("PROV_ALLOW_NETWORKS", ""))
     except (RegistryError, ValueError) as exc:
         fail(str(exc))
-    session = open_configured_session()
+    session = open_configured_session(crawls=True)
     from archive.citations.claims import match_claims
     from crawler.runner import run_spider
     from crawler.spiders.citations import CitationsSpider

@@ -6,12 +6,15 @@ says there is none (a URL first captured during this crawl is therefore fetched 
 Its ``ETag`` and ``Last-Modified`` become ``If-None-Match`` and
 ``If-Modified-Since``, and the capture itself goes to the download handler in
 ``request.meta["prov_previous"]``, so that a 304 or an identical payload is stored as a revisit
-record referring to it. Switched off by ``PROV_CONDITIONAL_REQUESTS = False``.
+record referring to it. Switched off by ``PROV_CONDITIONAL_REQUESTS = False``. The robots.txt
+fetch of Scrapy's robots middleware is always unconditional: its rules are read from the body
+(a 304 has none, and would let every URL through).
 """
 
 from __future__ import annotations
 
 from typing import Self
+from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
@@ -54,6 +57,10 @@ class ConditionalRequestMiddleware:
             request.headers.pop(name, None)
         if request.method != "GET" or request.meta.get("prov_unconditional"):
             return
+        if request.meta.get("dont_obey_robotstxt") and urlsplit(request.url).path == (
+            "/robots.txt"
+        ):
+            return  # the robots.txt rules come from its body: a 304 has none
         if not self._known_loaded:
             self._known = await maybe_deferred_to_future(
                 deferToThread(self.index.revisitable_surts, KNOWN_SURTS_LIMIT)

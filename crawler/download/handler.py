@@ -74,8 +74,10 @@ class RecordingDownloadHandler(BaseDownloadHandler):
         max_idle_per_host: int,
         url_limit: int = 0,
         egress: EgressPolicy | None = None,
+        worker_crawl: str | None = None,
     ) -> None:
         super().__init__(crawler)
+        self.worker_crawl = worker_crawl  # a worker's crawler: the crawl its captures belong to
         self.crawler = crawler
         self.recorder = recorder
         self.default_timeout = default_timeout
@@ -98,11 +100,14 @@ class RecordingDownloadHandler(BaseDownloadHandler):
             max_idle_per_host=settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"),
             url_limit=settings.getint("URLLENGTH_LIMIT"),
             egress=EgressPolicy.from_settings(settings),
+            worker_crawl=settings.get("PROV_CRAWL_ID") if settings.get("PROV_WORKER_ID") else None,
         )
 
     async def download_request(self, request: Request) -> Response:
         url = urldefrag(request.url)[0]
         exchange = Exchange(url, request.method, utcnow(), context=capture_context(request))
+        if self.worker_crawl:
+            exchange.context["crawl-id"] = self.worker_crawl
         exchange.previous = request.meta.get(PREVIOUS_KEY)
         proxy = request.meta.get("proxy")
         exchange.via_proxy = without_userinfo(proxy) if proxy else None
@@ -176,8 +181,8 @@ class RecordingDownloadHandler(BaseDownloadHandler):
 
     async def close(self) -> None:
         self.pool.close_all()
-        if not release_recorder(self.crawler):
-            return
+        if not release_recorder(self.crawler) or self.worker_crawl:
+            return  # a worker's recorder is closed by the worker, at its end
         recorder = self.recorder
         recorder.close()  # never raises: its failures are in write_errors and unwritten
         try:

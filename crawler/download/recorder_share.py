@@ -1,8 +1,10 @@
-"""One :class:`~archive.capture.recorder.CaptureRecorder` per crawler.
+"""One :class:`~archive.capture.recorder.CaptureRecorder` per crawler, or per worker.
 
 Scrapy builds one download handler per URL scheme; http and https must still write to the
 same WARC files under the same crawl id. The first handler opens the archive and starts the
-recorder, the last one to close stops it.
+recorder, the last one to close stops it. In a ``prov worker`` (``PROV_WORKER_ID`` set) every
+crawl's crawler shares the worker's recorder, which the worker holds from its start to its
+end (:func:`hold_worker_recorder`): one set of WARC files per worker process.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import uuid
 import weakref
 from dataclasses import dataclass
+from typing import Any
 
 from scrapy.crawler import Crawler
 
@@ -20,7 +23,7 @@ from archive.warc.file import WarcWriter
 from archive.warc.record import DEFAULT_GZIP_LEVEL
 from crawler.settings_config import config_from_settings, warcinfo_fields
 
-__all__ = ["acquire_recorder", "release_recorder"]
+__all__ = ["acquire_recorder", "hold_worker_recorder", "release_recorder", "worker_recorder"]
 
 
 @dataclass
@@ -30,19 +33,58 @@ class _Share:
 
 
 _shares: weakref.WeakKeyDictionary[Crawler, _Share] = weakref.WeakKeyDictionary()
+_worker_shares: dict[str, _Share] = {}
 
 
-def acquire_recorder(crawler: Crawler) -> CaptureRecorder:
-    share = _shares.get(crawler)
+def hold_worker_recorder(settings: Any, worker_id: str) -> CaptureRecorder:
+    """Start the recorder of worker WORKER_ID (its files say ``isPartOf: WORKER_ID``; each
+    capture's metadata names its own crawl) and hold it until :func:`release_recorder`."""
+    share = _worker_shares.get(worker_id)
     if share is None:
-        share = _Share(_start_recorder(crawler))
-        _shares[crawler] = share
+        share = _Share(_start_recorder(settings, worker_id))
+        _worker_shares[worker_id] = share
     share.users += 1
     return share.recorder
 
 
-def release_recorder(crawler: Crawler) -> bool:
-    """Drop one user; returns True (and forgets the recorder) when it was the last one."""
+def worker_recorder(worker_id: str) -> CaptureRecorder | None:
+    share = _worker_shares.get(worker_id)
+    return share.recorder if share is not None else None
+
+
+def acquire_recorder(crawler: Crawler) -> CaptureRecorder:
+    worker_id = crawler.settings.get("PROV_WORKER_ID")
+    if worker_id:
+        if crawler.stats is not None:
+            crawler.stats.set_value("prov/crawl_id", crawler.settings.get("PROV_CRAWL_ID"))
+        return hold_worker_recorder(crawler.settings, str(worker_id))
+    share = _shares.get(crawler)
+    if share is None:
+        settings = crawler.settings
+        crawl_id = settings.get("PROV_CRAWL_ID") or uuid.uuid4().hex[:16]
+        spider_name = getattr(crawler.spidercls, "name", "crawl")
+        share = _Share(_start_recorder(settings, crawl_id, spider_name))
+        _shares[crawler] = share
+        if crawler.stats is not None:
+            crawler.stats.set_value("prov/crawl_id", crawl_id)
+    share.users += 1
+    return share.recorder
+
+
+def release_recorder(crawler: Crawler | str) -> bool:
+    """Drop one user (a crawler, or a worker id); returns True (and forgets the recorder)
+    when it was the last one."""
+    worker_id = crawler if isinstance(crawler, str) else crawler.settings.get("PROV_WORKER_ID")
+    if worker_id:
+        found = _worker_shares.get(str(worker_id))
+        if found is None:
+            return False
+        found.users -= 1
+        if found.users > 0:
+            return False
+        del _worker_shares[str(worker_id)]
+        return True
+    assert isinstance(crawler, Crawler)
     share = _shares.get(crawler)
     if share is None:
         return False
@@ -53,12 +95,13 @@ def release_recorder(crawler: Crawler) -> bool:
     return True
 
 
-def _start_recorder(crawler: Crawler) -> CaptureRecorder:
-    settings = crawler.settings
-    crawl_id = settings.get("PROV_CRAWL_ID") or uuid.uuid4().hex[:16]
+def _start_recorder(
+    settings: Any, crawl_id: str, spider_name: str | None = None
+) -> CaptureRecorder:
+    """SPIDER_NAME: the crawl starts now (its row in the index); None: a worker's recorder."""
     session = open_session(config_from_settings(settings))
-    spider_name = getattr(crawler.spidercls, "name", "crawl")
-    session.index.start_crawl(crawl_id, spider_name, warc_date(utcnow()), "[]")
+    if spider_name is not None:
+        session.index.start_crawl(crawl_id, spider_name, warc_date(utcnow()), "[]")
     writer = WarcWriter(
         session.warc_dir,
         prefix=settings.get("PROV_WARC_PREFIX", "prov"),
@@ -66,8 +109,6 @@ def _start_recorder(crawler: Crawler) -> CaptureRecorder:
         warcinfo_fields=warcinfo_fields(settings, crawl_id),
         gzip_level=settings.getint("PROV_WARC_GZIP_LEVEL", DEFAULT_GZIP_LEVEL),
     )
-    if crawler.stats is not None:
-        crawler.stats.set_value("prov/crawl_id", crawl_id)
     uploader = session.uploader
     drain_timeout = session.config.s3.drain_timeout if session.config.s3 else 0.0
     return CaptureRecorder(

@@ -57,11 +57,15 @@ _stopping = threading.Event()
 
 
 class Events:
-    """What the daemon says: JSON lines on stdout (``--json``) or lines on stderr."""
+    """What a daemon (the scheduler, a worker) says: JSON lines on stdout (``--json``) or
+    lines on stderr."""
 
-    def __init__(self, json_lines: bool, write_err: Callable[[str], None]) -> None:
+    def __init__(
+        self, json_lines: bool, write_err: Callable[[str], None], name: str = "prov scheduler"
+    ) -> None:
         self.json_lines = json_lines
         self.write_err = write_err
+        self.name = name
         self._lock = threading.Lock()
 
     def __call__(self, event: str, **fields: Any) -> None:
@@ -72,7 +76,7 @@ class Events:
                 sys.stdout.flush()
             else:
                 detail = " ".join(f"{k}={v}" for k, v in fields.items() if v is not None)
-                self.write_err(f"prov scheduler: {event} {detail}".rstrip())
+                self.write_err(f"{self.name}: {event} {detail}".rstrip())
 
 
 _events: Events | None = None
