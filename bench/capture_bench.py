@@ -3,7 +3,8 @@ warcio + trafilatura crawler on one local static site.
 
     .venv/bin/python bench/capture_bench.py --pages 3000
     .venv/bin/python bench/capture_bench.py --pages 3000 30000 --repeat 3 --json-out out.json
-    .venv/bin/python bench/capture_bench.py --pages 3000 --tools bare-scrapy prov prov+text naive wget
+    .venv/bin/python bench/capture_bench.py --pages 3000 \
+        --tools bare-scrapy prov prov+text naive wget prov-again prov+text-again
 
 The site is N pages whose bodies are the real publisher pages of the shared corpus
 (``../shared/corpus/NNN.html`` beside the repository, or $PROV_BENCH_CORPUS), taken in turn,
@@ -668,7 +669,8 @@ def goal_lines(found: dict[str, float]) -> list[str]:
     lines = []
     r = found.get("prov/bare-scrapy pages_per_s")
     if r is not None:
-        lines.append(f"prov >= {GOAL_RATIO} x bare Scrapy pages/s: {_verdict(r >= GOAL_RATIO)} ({r:.3f})")
+        verdict = _verdict(r >= GOAL_RATIO)
+        lines.append(f"prov >= {GOAL_RATIO} x bare Scrapy pages/s: {verdict} ({r:.3f})")
     speed = found.get("prov+text/naive pages_per_s")
     cpu = found.get("prov+text/naive cpu_ms_per_page")
     if speed is not None and cpu is not None:

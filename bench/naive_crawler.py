@@ -30,9 +30,9 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bare_spider import bare_settings  # noqa: E402  (prov's settings minus prov's code)
+from bare_spider import bare_settings
 
-_REASONS = {200: "OK", 301: "Moved Permanently", 302: "Found", 304: "Not Modified", 404: "Not Found"}
+_REASONS = {200: "OK", 301: "Moved Permanently", 302: "Found", 404: "Not Found"}
 
 
 def _header_pairs(headers: Any) -> list[tuple[str, str]]:

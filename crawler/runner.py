@@ -22,6 +22,11 @@ from archive.config import Config
 from archive.index.captures import CaptureIndex
 from archive.index.database import open_engine
 from archive.index.rows import Capture
+from crawler.download.recorder_share import (
+    IndexedSink,
+    register_indexed_sink,
+    unregister_indexed_sink,
+)
 from crawler.spiders.capture import CaptureSpider
 
 __all__ = ["CrawlOutcome", "load_settings", "proxy_environment", "run_capture", "run_spider"]
@@ -74,8 +79,10 @@ def run_spider(
     *,
     proxy: str | None = None,
     overrides: dict[str, Any] | None = None,
+    indexed: IndexedSink | None = None,
 ) -> CrawlOutcome:
-    """Run one spider to its end in this process; the captures come from the index."""
+    """Run one spider to its end in this process; the captures come from the index. INDEXED,
+    if given, gets each group of captures as soon as the recorder has indexed it."""
     crawl_id = uuid.uuid4().hex[:16]
     settings = load_settings(
         {
@@ -87,12 +94,17 @@ def run_spider(
         }
     )
     logging.getLogger("scrapy").setLevel(settings.get("LOG_LEVEL", "WARNING"))
-    with proxy_environment(proxy):
-        settings.set("LOG_INSTALL_ROOT_HANDLER", False, "cmdline")
-        process = CrawlerProcess(settings)
-        crawler = process.create_crawler(spider_class)
-        process.crawl(crawler, **spider_args)
-        process.start()
+    if indexed is not None:
+        register_indexed_sink(crawl_id, indexed)
+    try:
+        with proxy_environment(proxy):
+            settings.set("LOG_INSTALL_ROOT_HANDLER", False, "cmdline")
+            process = CrawlerProcess(settings)
+            crawler = process.create_crawler(spider_class)
+            process.crawl(crawler, **spider_args)
+            process.start()
+    finally:
+        unregister_indexed_sink(crawl_id)
     spider = crawler.spider
     seed_errors: dict[str, str] = dict(getattr(spider, "seed_errors", {}))
     stats = crawler.stats.get_stats() if crawler.stats is not None else {}
@@ -116,6 +128,9 @@ def run_capture(
     proxy: str | None = None,
     overrides: dict[str, Any] | None = None,
     progress: ProgressCallback | None = None,
+    indexed: IndexedSink | None = None,
 ) -> CrawlOutcome:
     args = {"urls": urls, "requisites": requisites, "progress": progress}
-    return run_spider(CaptureSpider, config, args, proxy=proxy, overrides=overrides)
+    return run_spider(
+        CaptureSpider, config, args, proxy=proxy, overrides=overrides, indexed=indexed
+    )

@@ -337,7 +337,21 @@ def test_large_html_uses_fast_mode_and_records_it() -> None:
     result = extract(body, "https://example.org/", "text/html")
     assert result.error is None and "plumes of water vapour" in result.text
     assert result.options["fast"] is True
-    assert extract(article(["/a"]), "https://example.org/", "text/html").options["fast"] is False
+    normal = extract(article(["/a"]), "https://example.org/", "text/html")
+    assert normal.options["fast_first"] is True and normal.options["fast"] is True
+
+
+@needs_corpus
+def test_a_cut_short_fast_result_gets_the_full_cascade() -> None:
+    """Fast mode finds 121 characters of corpus page 021 (a 2,500-character article): the
+    full cascade runs, and the options say so."""
+    body = (CORPUS / "021.html").read_bytes()
+    url = "https://example.org/021.html"
+    precise = HtmlOptions(fast=True, favor_precision=True)
+    fast_only = extract_html(body, url, "text/html", options=precise)
+    result = extract(body, url, "text/html")
+    assert len(fast_only.text) < 500 < 2000 < len(result.text)
+    assert result.options["fast_first"] is True and result.options["fast"] is False
 
 
 def test_exceptions_inside_trafilatura_are_caught(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -9,6 +9,9 @@ holds no capture), records the URL in :attr:`CaptureRecorder.unwritten` and goes
 file for the next capture. A capture whose records are on disk but whose row could not be
 indexed is ``unwritten`` with ``on_disk``: its file stays ``.open`` and the next start indexes
 it. Nothing here raises: every failure ends up in ``write_errors`` and ``unwritten``.
+
+Each group of captures, once indexed, goes to ``on_indexed`` (the text stage, which then runs
+beside the crawl); it may block, which holds the recorder and in turn the crawl back.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from archive.capture.exchange import Exchange
 from archive.capture.records import build_capture
 from archive.errors import error_line
 from archive.index.captures import CaptureIndex
+from archive.index.rows import Capture
 from archive.timestamps import utcnow, warc_date
 from archive.warc.cdxj import INDEXED_TYPES, cdxj_line, cdxj_path_for, write_cdxj
 from archive.warc.file import WarcWriter
@@ -57,10 +61,12 @@ class CaptureRecorder:
         new_id: RecordIdFactory = new_record_id,
         on_file_closed: Callable[[Path], None] | None = None,
         after_close: Callable[[], object] | None = None,
+        on_indexed: Callable[[list[Capture]], object] | None = None,
     ) -> None:
         self.writer = writer
         self.on_file_closed = on_file_closed  # e.g. the S3 uploader's submit
         self.after_close = after_close  # e.g. wait a bounded time for pending uploads
+        self.on_indexed = on_indexed  # e.g. the text stage's submit
         self.index = index
         self.uri_for = uri_for
         self.crawl_id = crawl_id
@@ -234,6 +240,12 @@ class CaptureRecorder:
         except Exception as exc:  # durable but not indexed: the file stays open for recovery
             self._error("index write failed", exc, rows, on_disk=True)
             self.writer.abandon_current()
+            return
+        if self.on_indexed is not None:
+            try:
+                self.on_indexed([Capture.from_row(row) for row in rows])
+            except Exception as exc:  # the captures are stored; only their text waits
+                logger.error("handing captures to the text stage failed: %s", error_line(exc))
 
     def _file_closed(self, path: Path) -> None:
         lines = self._cdxj.pop(path.name, [])

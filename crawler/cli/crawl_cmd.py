@@ -16,7 +16,12 @@ from archive.citations.registry import load_registry
 from archive.citations.registry_file import RegistryError
 from archive.egress import parse_networks
 from archive.index.rows import Capture
-from crawler.cli.common import open_configured_session, run_text_stage, stamp_captures
+from crawler.cli.common import (
+    open_configured_session,
+    run_text_stage,
+    stamp_captures,
+    start_text_stage,
+)
 from crawler.cli.output import (
     EXIT_OK,
     EXIT_SOME_FAILED,
@@ -130,14 +135,18 @@ def crawl(
         overrides["ROBOTSTXT_OBEY"] = False
     if allow_private:
         overrides["PROV_ALLOW_PRIVATE"] = True
-    outcome = run_spider(
-        CitationsSpider,
-        session.config,
-        {"url": url, "depth": depth, "follow": overridden},
-        proxy=proxy,
-        overrides=overrides,
-    )
-    run_text_stage(session, outcome.captures)
+    stage = start_text_stage(session)  # texts are extracted while the crawl goes on
+    try:
+        outcome = run_spider(
+            CitationsSpider,
+            session.config,
+            {"url": url, "depth": depth, "follow": overridden},
+            proxy=proxy,
+            overrides=overrides,
+            indexed=stage.submit,
+        )
+    finally:
+        run_text_stage(session, [], stage=stage)
     match_claims(session.index.engine, outcome.crawl_id, url)
     stamped = stamp_captures(session, outcome.crawl_id)
     graph = citation_graph(session.index, url, outcome.crawl_id)
