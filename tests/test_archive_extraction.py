@@ -470,3 +470,30 @@ def test_pdf_failures(body: bytes, error: str) -> None:
 if __name__ == "__main__":
     for name, value in measure()[0].items():
         print(f"{name:38s} {value:.4f}")
+
+
+@needs_corpus
+def test_lean_metadata_finds_what_trafilatura_finds() -> None:
+    """page_metadata leaves out categories, tags and licence and prunes the tree it is given
+    for the author: title, author, date and site name stay those of extract_metadata."""
+    from copy import deepcopy
+
+    from trafilatura.metadata import extract_metadata
+    from trafilatura.utils import load_html
+
+    from archive.text.extraction.metadata import page_metadata
+
+    fields = ("title", "author", "date", "sitename")
+    compared = 0
+    for path in sorted(CORPUS.glob("[0-9][0-9][0-9].html")):
+        text, _ = archive.text.extraction.decode_html(path.read_bytes(), "text/html")
+        tree = load_html(text)
+        if tree is None:
+            continue
+        url = f"https://example.org/{path.name}"
+        for extensive in (True, False):
+            expected = extract_metadata(deepcopy(tree), url, None, extensive)
+            found = page_metadata(deepcopy(tree), url, extensive=extensive)
+            assert [getattr(found, f) for f in fields] == [getattr(expected, f) for f in fields]
+            compared += 1
+    assert compared >= 120

@@ -43,6 +43,7 @@ from trafilatura.utils import load_html
 
 from archive.text.extraction.anchors import render_text
 from archive.text.extraction.charset import decode_html
+from archive.text.extraction.metadata import page_metadata
 from archive.text.extraction.model import Extraction, Link, OptionValue
 
 __all__ = [
@@ -211,8 +212,9 @@ def _collapse_space(body: Any) -> None:
 
 
 def _bare_extraction(tree: Any, url: str, options: HtmlOptions, *, fast: bool) -> Any:
-    """trafilatura on a copy of TREE (it copies a tree it is given): metadata and the
-    main-content tree, no text rendering (that is done here, once)."""
+    """trafilatura on a copy of TREE (it copies a tree it is given): the main-content tree, no
+    text rendering (that is done here, once), and no metadata when there is a URL (that is
+    ``page_metadata``'s, on TREE itself, once the extraction is done)."""
     return trafilatura.bare_extraction(
         tree,
         url=url or None,
@@ -224,8 +226,19 @@ def _bare_extraction(tree: Any, url: str, options: HtmlOptions, *, fast: bool) -
         include_tables=options.include_tables,
         include_formatting=options.include_formatting,
         include_links=True,
-        with_metadata=True,
+        with_metadata=not url,  # without a URL trafilatura resolves links against its own
     )
+
+
+def _page_text_bound(tree: Any) -> int:
+    """An upper bound of ``len(trafilatura.html2txt(tree))``, at a fraction of its cost (no
+    copy of the tree): the body's text outside scripts and styles (html2txt drops those and
+    more, and collapses white space), plus the two spaces it may add around each element."""
+    total = 0
+    for body in list(tree.iter("body")) or [tree]:  # html2txt reads a tree without body whole
+        total += len(body.text_content()) + 2 * sum(1 for _ in body.iter())
+        total -= sum(len(element.text_content()) for element in body.iter("script", "style"))
+    return total
 
 
 def _cut_short(document: Any, tree: Any) -> bool:
@@ -235,6 +248,8 @@ def _cut_short(document: Any, tree: Any) -> bool:
     extracted = len(document.raw_text or "")
     if extracted >= ESCALATION_MAX_LENGTH:
         return False
+    if extracted >= ESCALATION_PAGE_SHARE * _page_text_bound(tree):
+        return False  # a share of more than the whole page's text
     return extracted < ESCALATION_PAGE_SHARE * len(trafilatura.html2txt(tree))
 
 
@@ -279,26 +294,28 @@ def extract_html(
             _absolute_links(tree, url)
         language, canonical = _language(tree), _canonical(tree, url)
         document = _bare_extraction(tree, url, options, fast=options.fast or options.fast_first)
+        fast = options.fast or options.fast_first
         if options.fast_first and not options.fast and _cut_short(document, tree):
             document = _bare_extraction(tree, url, options, fast=False)
-            recorded["fast"] = False
-        elif options.fast_first:
-            recorded["fast"] = True
+            fast = False
+        recorded["fast"] = fast
         if not isinstance(document, Document) or document.body is None:
             return failed("trafilatura found no main text", encoding)
         _collapse_space(document.body)
         links = _links(document.body)
         main_text, anchors = render_text(document.body, options.include_formatting)
+        # trafilatura's metadata search is "extensive" exactly in its fast mode
+        metadata = page_metadata(tree, url, extensive=fast) if url else document
     except Exception as exc:  # lxml and trafilatura raise many types; none may escape
         return failed(f"extraction failed: {type(exc).__name__}: {exc}", encoding)
     if not main_text:
         return failed("trafilatura found no main text", encoding)
     return Extraction(
         text=main_text,
-        title=_clean(document.title),
-        author=_clean(document.author),
-        date=_clean(document.date),
-        sitename=_clean(document.sitename),
+        title=_clean(metadata.title),
+        author=_clean(metadata.author),
+        date=_clean(metadata.date),
+        sitename=_clean(metadata.sitename),
         language=language,
         canonical_url=canonical,
         links=links,
