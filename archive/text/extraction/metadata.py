@@ -16,6 +16,7 @@ from typing import Any
 
 from htmldate import find_date
 from trafilatura.htmlprocessing import prune_unwanted_nodes
+from trafilatura.json_metadata import normalize_authors
 from trafilatura.metadata import (
     META_URL,
     examine_meta,
@@ -24,7 +25,6 @@ from trafilatura.metadata import (
     extract_sitename,
     extract_title,
     extract_url,
-    normalize_authors,
 )
 from trafilatura.settings import Document, set_date_params
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
