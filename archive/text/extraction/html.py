@@ -59,6 +59,11 @@ FAST_ABOVE_BYTES = 2 * 1024 * 1024
 EXTRACTOR = "trafilatura"
 _LINK_SCHEMES = frozenset({"http", "https"})
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+# An absolute http(s) URL that urljoin would give back unchanged: a host, and a query and a
+# fragment that are not empty (urljoin drops an empty "?" or "#"), no tab or line break.
+_PLAIN_ABSOLUTE = re.compile(
+    r"https?://[^/?#\t\r\n]+(?:/[^?#\t\r\n]*)?(?:\?[^#\t\r\n]+)?(?:#[^\t\r\n]+)?"
+)
 _SPACE_RUN = re.compile(r"[ \t\r\n\f\v]*[\r\n][ \t\r\n\f\v]*")
 _etree: Any = etree  # lxml ships no type information: its trees are ``Any`` here
 
@@ -153,6 +158,8 @@ def _resolver(tree: Any, url: str) -> Callable[[str], str]:
         base = element.get("href") or base
 
     def resolve(href: str) -> str:
+        if _PLAIN_ABSOLUTE.fullmatch(href):
+            return href  # half the links of a page: urljoin is the costly part
         try:
             return urljoin(url, urljoin(base, href) if base else href)
         except ValueError:
