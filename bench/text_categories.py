@@ -28,7 +28,8 @@ def _func(*names: str) -> Callable[[_Frame], bool]:
 TEXT_THREADS = ("prov-text", "text worker", "QueueFeederThread")
 # The step a sample is in: its innermost frame that is one of these functions...
 TEXT_STEPS: list[tuple[str, Callable[[_Frame], bool]]] = [
-    ("text: record read (ranged read, gunzip, HTTP parse)", _func("load_payload")),
+    ("text: record read (ranged read, headers)", _func("read_response")),
+    ("text: record inflate and HTTP parse (worker)", _func("parse_record", "http_response")),
     ("text: content decoding (gzip, br)", _func("decode_content")),
     ("text: charset detection", _func("detect_encoding", "meta_charset", "header_charset")),
     ("text: bytes to str (declared charset)", _func("decode_html")),

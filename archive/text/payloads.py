@@ -1,27 +1,43 @@
-"""What the text stage extracts: which captures want text, their payloads read back from the
-stored records, and the extraction of one payload (run in a worker process)."""
+"""What the text stage extracts: which captures want text, their response records as stored,
+and the extraction of one record (run in a worker process).
+
+The stage's thread reads a record's gzip member with one ranged read and inflates only as much
+of it as holds the headers the extraction key needs (Content-Type, Content-Encoding); the
+worker gets the member as stored (a quarter of the payload's size to hand over) and does the
+rest: inflate, de-chunk, undo the content-coding, extract.
+"""
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 from typing import Any
 
-from archive.http_response import HTTPParseError, header_value
+from archive.http_response import HTTPParseError, ResponseParser, header_value
 from archive.index.rows import Capture
 from archive.store import Store, StoreError
-from archive.store.loader import load_record
+from archive.store.loader import parse_record
 from archive.text.decoding import ContentCodingError, decode_content
 from archive.text.extraction import extract
 
-__all__ = ["EXTRACTABLE", "Payload", "extract_payload", "load_payload", "wants_text"]
+__all__ = [
+    "EXTRACTABLE",
+    "StoredResponse",
+    "extract_response",
+    "read_response",
+    "wants_text",
+]
 
 EXTRACTABLE = ("text/html", "application/xhtml+xml", "application/pdf", "application/x-pdf")
+_STEP = 16 * 1024  # bytes inflated at a time while looking for the headers
 
 
 @dataclass(frozen=True)
-class Payload:
+class StoredResponse:
+    """A response record as stored (its gzip member), with the headers its text depends on."""
+
     url: str
-    body: bytes
+    member: bytes
     content_type: str | None
     content_encoding: str | None
     error: str | None = None
@@ -41,33 +57,57 @@ def wants_text(capture: Capture) -> bool:
     )
 
 
-def extract_payload(payload: Payload) -> dict[str, Any]:
-    """Worker: undo content-encoding, extract. Never raises."""
-    if payload.error:
-        return {"text": "", "error": payload.error, "extractor": "", "options": {}}
-    try:
-        body = decode_content(payload.body, payload.content_encoding)
-    except ContentCodingError as exc:
-        return {"text": "", "error": str(exc), "extractor": "", "options": {}}
-    return extract(body, payload.url, payload.content_type).to_dict()
+def _response_head(member: bytes) -> ResponseParser:
+    """The response parsed as far as its head, inflating MEMBER only that far."""
+    inflater = zlib.decompressobj(31)
+    data = inflater.decompress(member, _STEP)
+    while b"\r\n\r\n" not in data and inflater.unconsumed_tail:
+        data += inflater.decompress(inflater.unconsumed_tail, _STEP)
+    if not data.startswith(b"WARC/") or b"\r\n\r\n" not in data:
+        raise StoreError("not a WARC record")
+    method = b"HEAD" if b"\r\nWARC-Method: HEAD" in data.partition(b"\r\n\r\n")[0] else b"GET"
+    parser = ResponseParser(method.decode("ascii"))
+    parser.feed(data.partition(b"\r\n\r\n")[2])
+    while not parser.has_head and inflater.unconsumed_tail:
+        parser.feed(inflater.decompress(inflater.unconsumed_tail, _STEP))
+    if not parser.has_head:
+        raise HTTPParseError("no complete response head in the record")
+    return parser
 
 
-def load_payload(store: Store, capture: Capture) -> Payload:
-    """The payload of CAPTURE's response record (one ranged read); failures in ``error``."""
+def read_response(store: Store, capture: Capture) -> StoredResponse:
+    """CAPTURE's response record with one ranged read; failures in ``error``."""
     assert capture.warc is not None and capture.offset is not None and capture.length
     try:
-        record = load_record(store, capture.warc, capture.offset, capture.length)
-    except (StoreError, ValueError) as exc:
-        return Payload(capture.url, b"", None, None, f"record unreadable: {exc}")
-    try:
-        response = record.http_response()
-    except HTTPParseError as exc:
-        return Payload(capture.url, b"", None, None, f"the response was malformed: {exc}")
-    content_type = header_value(response.headers, b"content-type")
-    encoding = header_value(response.headers, b"content-encoding")
-    return Payload(
+        member = store.read_range(capture.warc, capture.offset, capture.length)
+        head = _response_head(member)
+    except (StoreError, ValueError, zlib.error) as exc:
+        malformed = isinstance(exc, HTTPParseError)
+        why = f"the response was malformed: {exc}" if malformed else f"record unreadable: {exc}"
+        return StoredResponse(capture.url, b"", None, None, why)
+    content_type = header_value(head.headers, b"content-type")
+    encoding = header_value(head.headers, b"content-encoding")
+    return StoredResponse(
         capture.url,
-        response.payload,
+        member,
         content_type.decode("latin-1") if content_type else None,
         encoding.decode("latin-1") if encoding else None,
     )
+
+
+def extract_response(response: StoredResponse) -> dict[str, Any]:
+    """Worker: inflate and parse the record, undo content-encoding, extract. Never raises."""
+    if response.error:
+        return {"text": "", "error": response.error, "extractor": "", "options": {}}
+    try:
+        payload = parse_record(response.member).http_response().payload
+    except HTTPParseError as exc:
+        error = f"the response was malformed: {exc}"
+        return {"text": "", "error": error, "extractor": "", "options": {}}
+    except (StoreError, ValueError) as exc:
+        return {"text": "", "error": f"record unreadable: {exc}", "extractor": "", "options": {}}
+    try:
+        body = decode_content(payload, response.content_encoding)
+    except ContentCodingError as exc:
+        return {"text": "", "error": str(exc), "extractor": "", "options": {}}
+    return extract(body, response.url, response.content_type).to_dict()

@@ -18,7 +18,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from archive.digests import digest_of
 from archive.index.rows import Capture
-from archive.text.payloads import Payload
+from archive.text.payloads import StoredResponse
 
 __all__ = ["REVISION", "extraction_config", "extraction_key"]
 
@@ -51,15 +51,16 @@ def extraction_config() -> str:
     return json.dumps(config, sort_keys=True)
 
 
-def extraction_key(capture: Capture, payload: Payload) -> str | None:
-    """The key of CAPTURE's extraction from PAYLOAD (None: nothing to key, e.g. unreadable)."""
-    if payload.error or not capture.payload_digest:
+def extraction_key(capture: Capture, response: StoredResponse) -> str | None:
+    """The key of CAPTURE's extraction from its RESPONSE record (None: nothing to key, e.g.
+    an unreadable record)."""
+    if response.error or not capture.payload_digest:
         return None
     parts = [
         capture.payload_digest,
         capture.url,
-        payload.content_type,
-        payload.content_encoding,
+        response.content_type,
+        response.content_encoding,
         extraction_config(),
     ]
     return digest_of(json.dumps(parts).encode("utf-8"))

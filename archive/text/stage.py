@@ -5,7 +5,7 @@ index rows are committed, through a bounded queue, so extraction overlaps the cr
 crawl faster than extraction is slowed down rather than queued without end) or on its own
 (``prov reextract``, captures left by an interrupted run). On a thread of its own it:
 
-1. reads each response record with one ranged read;
+1. reads each response record with one ranged read (as stored: the worker inflates it);
 2. reuses the stored result of an earlier extraction of the same input (same extraction key,
    ``archive.text.reuse``), or else extracts the payload in a pool of worker processes (in this
    process when it is given one worker);
@@ -43,7 +43,7 @@ from archive.index.text_queue import TextQueue
 from archive.index.texts import TextIndex
 from archive.store import Store, StoreError
 from archive.store.loader import load_record
-from archive.text.payloads import Payload, extract_payload, load_payload, wants_text
+from archive.text.payloads import StoredResponse, extract_response, read_response, wants_text
 from archive.text.reuse import extraction_key
 from archive.timestamps import Clock, utcnow, warc_date
 from archive.warc.cdxj import cdxj_path_for, write_cdxj
@@ -226,7 +226,7 @@ class TextStage:
                 return
 
     def _begin(self, chunk: list[Capture]) -> list[_Job]:
-        loaded = [(capture, load_payload(self.store, capture)) for capture in chunk]
+        loaded = [(capture, read_response(self.store, capture)) for capture in chunk]
         keys = [extraction_key(capture, payload) for capture, payload in loaded]
         earlier: dict[str, RowMapping] = {}
         if self.reuse and any(keys):
@@ -241,13 +241,13 @@ class TextStage:
                 jobs.append(_Job(capture, key, self._extract(payload)))
         return jobs
 
-    def _extract(self, payload: Payload) -> Future[dict[str, Any]]:
-        if payload.error or self.workers == 1:
-            return _done(extract_payload(payload))
+    def _extract(self, response: StoredResponse) -> Future[dict[str, Any]]:
+        if response.error or self.workers == 1:
+            return _done(extract_response(response))
         if self._pool is None:
             context = multiprocessing.get_context("spawn")
             self._pool = ProcessPoolExecutor(self.workers, mp_context=context)
-        return self._pool.submit(extract_payload, payload)
+        return self._pool.submit(extract_response, response)
 
     def _stored_extraction(self, row: RowMapping) -> dict[str, Any] | None:
         """The extraction held by the conversion record of ROW (None if it cannot be read)."""
