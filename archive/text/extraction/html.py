@@ -237,14 +237,21 @@ def _bare_extraction(tree: Any, url: str, options: HtmlOptions, *, fast: bool) -
     )
 
 
+_DROPPED = ("script", "style", "aside", "footer", "svg", "template")  # html2txt drops these
+_UNDER_DROPPED = " or ".join(f"ancestor::{tag}" for tag in _DROPPED)
+_OUTERMOST_DROPPED = _etree.XPath(
+    "|".join(f".//{tag}[not({_UNDER_DROPPED})]" for tag in _DROPPED)
+)
+
+
 def _page_text_bound(tree: Any) -> int:
     """An upper bound of ``len(trafilatura.html2txt(tree))``, at a fraction of its cost (no
-    copy of the tree): the body's text outside scripts and styles (html2txt drops those and
-    more, and collapses white space), plus the two spaces it may add around each element."""
+    copy of the tree): the body's text outside the elements html2txt drops (it drops more,
+    and collapses white space), plus the two spaces it may add around each element."""
     total = 0
     for body in list(tree.iter("body")) or [tree]:  # html2txt reads a tree without body whole
         total += len(body.text_content()) + 2 * sum(1 for _ in body.iter())
-        total -= sum(len(element.text_content()) for element in body.iter("script", "style"))
+        total -= sum(len(element.text_content()) for element in _OUTERMOST_DROPPED(body))
     return total
 
 
