@@ -215,7 +215,7 @@ def waiting_in(stack: Stack) -> str | None:
         kind = "selector (idle reactor)"
     elif funcs & NATIVE_GIL_WAITS:
         kind = "GIL wait"
-    elif stack.frames and (stack.frames[-1].path, stack.frames[-1].func) in PYTHON_WAITS:
+    elif any((frame.path, frame.func) in PYTHON_WAITS for frame in stack.frames[-6:]):
         kind = "wait"
     if kind is None:
         return None

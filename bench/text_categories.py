@@ -22,7 +22,8 @@ def _path(*fragments: str) -> Callable[[_Frame], bool]:
 
 
 def _func(*names: str) -> Callable[[_Frame], bool]:
-    return lambda f: f.func in names
+    """Frames of these functions (or methods: py-spy names them ``Class.name``)."""
+    return lambda f: f.func.rpartition(".")[2] in names
 
 
 TEXT_THREADS = ("prov-text", "text worker", "QueueFeederThread")
