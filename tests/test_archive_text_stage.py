@@ -307,3 +307,31 @@ def test_which_captures_want_text(changes: dict[str, Any], wanted: bool) -> None
         0, 10, "<urn:uuid:1>", None, record_type="response",
     )
     assert wants_text(replace(page, **changes)) is wanted
+
+
+def test_an_extraction_the_crawl_made_is_taken_not_made_again(prov_home: Path) -> None:
+    """The citations spider extracts each page to choose its links and offers the result: the
+    text stage takes it for the capture of the same payload (and only for that one)."""
+    from archive.config import Config
+    from archive.session import open_session
+    from archive.text.stage import TextStage
+
+    body = EDITED_BEFORE.encode("utf-8")
+    with RawHTTPServer() as server:
+        server.route("/robots.txt", build_response(404, [("Content-Type", "text/plain")], b""))
+        server.route("/page", _html(body))
+        server.route("/other", _html(body))
+        urls = [server.url("/page"), server.url("/other")]
+        result = run_prov("archive", "--no-text", *urls, home=prov_home)
+    assert result.returncode == 0, result.stderr
+    session = open_session(Config.from_env({"PROV_HOME": str(prov_home)}))
+    captures = [c for url in urls for c in session.index.lookup(url)]
+    offered = {"text": "as the crawl extracted it", "title": "Offered", "error": None}
+    stage = TextStage(session.store, session.index, session.warc_dir, workers=1)
+    stage.offer(urls[0], body, "text/html", offered)
+    stage.offer(urls[1], body + b" ", "text/html", offered)  # not this capture's payload
+    summary = stage.run(captures)
+    assert (summary.extracted, summary.taken, summary.reused) == (2, 1, 0)
+    page, other = (_texts(prov_home, url)[0] for url in urls)
+    assert (page["title"], page["text"]) == ("Offered", "as the crawl extracted it")
+    assert other["title"] == "Ministry statement" and "reopen in March" in other["text"]

@@ -23,6 +23,7 @@ from archive.text.extraction import extract
 __all__ = [
     "EXTRACTABLE",
     "StoredResponse",
+    "decoded_payload",
     "extract_response",
     "read_response",
     "wants_text",
@@ -93,6 +94,17 @@ def read_response(store: Store, capture: Capture) -> StoredResponse:
         content_type.decode("latin-1") if content_type else None,
         encoding.decode("latin-1") if encoding else None,
     )
+
+
+def decoded_payload(response: StoredResponse) -> bytes | None:
+    """RESPONSE's payload with its content-coding removed (None if that cannot be done)."""
+    if response.error:
+        return None
+    try:
+        payload = parse_record(response.member).http_response().payload
+        return decode_content(payload, response.content_encoding)
+    except (StoreError, ValueError):  # unreadable, malformed, a coding that does not decode
+        return None
 
 
 def extract_response(response: StoredResponse) -> dict[str, Any]:

@@ -7,8 +7,10 @@ crawl faster than extraction is slowed down rather than queued without end) or o
 
 1. reads each response record with one ranged read (as stored: the worker inflates it);
 2. reuses the stored result of an earlier extraction of the same input (same extraction key,
-   ``archive.text.reuse``), or else extracts the payload in a pool of worker processes (in this
-   process when it is given one worker);
+   ``archive.text.reuse``), or takes the extraction the crawl itself made of the same payload
+   (``offer``: the citations spider extracts every page to choose the links it follows), or
+   else extracts the payload in a pool of worker processes (in this process when it is given
+   one worker);
 3. writes one ``conversion`` record per capture, in order, to WARC files of its own
    (``{prefix}-text-...``); a failed extraction is stored the same way, with its reason;
 4. every BATCH results (or SYNC_INTERVAL seconds) fsyncs them and only then adds their rows to
@@ -28,7 +30,7 @@ import os
 import queue
 import threading
 import time
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -37,13 +39,20 @@ from typing import Any
 
 from sqlalchemy.engine import RowMapping
 
+from archive.digests import digest_of
 from archive.index.captures import CaptureIndex
 from archive.index.rows import Capture
 from archive.index.text_queue import TextQueue
 from archive.index.texts import TextIndex
 from archive.store import Store, StoreError
 from archive.store.loader import load_record
-from archive.text.payloads import StoredResponse, extract_response, read_response, wants_text
+from archive.text.payloads import (
+    StoredResponse,
+    decoded_payload,
+    extract_response,
+    read_response,
+    wants_text,
+)
 from archive.text.reuse import extraction_key
 from archive.timestamps import Clock, utcnow, warc_date
 from archive.warc.cdxj import cdxj_path_for, write_cdxj
@@ -59,6 +68,7 @@ BATCH = 256  # rows per index transaction
 SYNC_INTERVAL = 0.5  # seconds a finished result may wait for its transaction
 QUEUED = 512  # captures waiting for the stage before submit() blocks
 CHUNK = 32  # captures read and looked up for reuse together
+OFFERED = 256  # extractions the crawl made, kept until their captures come (the newest)
 _STOP = object()
 
 
@@ -66,13 +76,15 @@ _STOP = object()
 class TextSummary:
     """What a text stage did: counts, and each failed extraction as (url, reason)."""
 
-    extracted: int = 0
+    extracted: int = 0  # here (the stage's workers, or the crawl's: ``taken``)
     reused: int = 0
+    taken: int = 0  # of ``extracted``: made by the crawl and offered
     failed: list[tuple[str, str]] = field(default_factory=list)
 
     def add(self, other: TextSummary) -> None:
         self.extracted += other.extracted
         self.reused += other.reused
+        self.taken += other.taken
         self.failed.extend(other.failed)
 
 
@@ -129,6 +141,8 @@ class TextStage:
         self._pool: ProcessPoolExecutor | None = None
         self._rows: list[dict[str, Any]] = []
         self._rows_since = 0.0
+        self._offered: OrderedDict[tuple[str, str, str | None], dict[str, Any]] = OrderedDict()
+        self._offered_lock = threading.Lock()
 
     # -- the caller's side ------------------------------------------------------------------
     def start(self) -> TextStage:
@@ -154,6 +168,29 @@ class TextStage:
                     break
                 except queue.Full:
                     continue
+
+    def offer(
+        self, url: str, body: bytes, content_type: str | None, extraction: dict[str, Any]
+    ) -> None:
+        """EXTRACTION (``Extraction.to_dict()``) of BODY (content-coding removed) at URL, made
+        by the crawl: the capture of the same payload at URL takes it instead of being
+        extracted again. The newest OFFERED are kept."""
+        key = (url, digest_of(body), content_type)
+        with self._offered_lock:
+            self._offered[key] = extraction
+            while len(self._offered) > OFFERED:
+                self._offered.popitem(last=False)
+
+    def _taken(self, capture: Capture, response: StoredResponse) -> dict[str, Any] | None:
+        """The crawl's extraction of RESPONSE's payload, if it offered one."""
+        with self._offered_lock:
+            if not any(key[0] == capture.url for key in self._offered):
+                return None
+        body = decoded_payload(response)
+        if body is None:
+            return None
+        with self._offered_lock:
+            return self._offered.pop((capture.url, digest_of(body), response.content_type), None)
 
     def close(self) -> TextSummary:
         """Wait for every submitted capture; raises what stopped the stage, if anything."""
@@ -232,13 +269,17 @@ class TextStage:
         if self.reuse and any(keys):
             earlier = self.texts.reusable([key for key in keys if key])
         jobs = []
-        for (capture, payload), key in zip(loaded, keys, strict=True):
+        for (capture, response), key in zip(loaded, keys, strict=True):
             row = earlier.get(key) if key else None
             stored = self._stored_extraction(row) if row is not None else None
+            taken = self._taken(capture, response) if stored is None and key else None
             if row is not None and stored is not None:
                 jobs.append(_Job(capture, key, _done(stored), row["conversion_record_id"]))
+            elif taken is not None:
+                self.summary.taken += 1
+                jobs.append(_Job(capture, key, _done(taken)))
             else:
-                jobs.append(_Job(capture, key, self._extract(payload)))
+                jobs.append(_Job(capture, key, self._extract(response)))
         return jobs
 
     def _extract(self, response: StoredResponse) -> Future[dict[str, Any]]:

@@ -140,7 +140,7 @@ def crawl(
         outcome = run_spider(
             CitationsSpider,
             session.config,
-            {"url": url, "depth": depth, "follow": overridden},
+            {"url": url, "depth": depth, "follow": overridden, "offer": stage.offer},
             proxy=proxy,
             overrides=overrides,
             indexed=stage.submit,

@@ -14,14 +14,16 @@
 
 Every page, feed and sitemap fetched is archived by the download handler like any capture.
 Edges and claims go to the index through :class:`session.index.citations.CitationIndex`;
-claims are matched to source passages after the crawl, once texts are extracted.
+claims are matched to source passages after the crawl, once texts are extracted. Each page's
+extraction is offered to the text stage (``-a offer=`` a callable, as ``prov crawl`` gives),
+so that the page is not extracted a second time there.
 """
 
 from __future__ import annotations
 
 import asyncio
 import multiprocessing
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
@@ -49,9 +51,15 @@ class CitationsSpider(NamedSourceDiscovery, Spider):
     custom_settings = {"PROV_EGRESS_POLICY": True}  # links and redirects: public addresses only
 
     def __init__(
-        self, url: str = "", depth: int | str = 1, follow: str | list[str] = "", **kwargs: Any
+        self,
+        url: str = "",
+        depth: int | str = 1,
+        follow: str | list[str] = "",
+        offer: Callable[[str, bytes, str | None, dict[str, Any]], None] | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        self.offer = offer  # the text stage's: it takes the extractions made here
         if not url:
             raise ValueError("citations spider needs -a url=ARTICLE_URL")
         self.article_url = url
@@ -78,14 +86,13 @@ class CitationsSpider(NamedSourceDiscovery, Spider):
         """Main text off the reactor thread, in a worker process."""
         if self._pool is None:
             self._pool = ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn"))
-        content_type = response.headers.get(b"Content-Type")
-        future = self._pool.submit(
-            extract,
-            response.body,
-            response.url,
-            content_type.decode("latin-1") if content_type else None,
-        )
-        return await asyncio.wrap_future(future)
+        header = response.headers.get(b"Content-Type")
+        content_type = header.decode("latin-1") if header else None
+        future = self._pool.submit(extract, response.body, response.url, content_type)
+        extraction = await asyncio.wrap_future(future)
+        if self.offer is not None:
+            self.offer(response.url, response.body, content_type, extraction.to_dict())
+        return extraction
 
     def _meta(self, response: Response | None, **extra: Any) -> dict[str, Any]:
         meta = {"prov_seed": self.article_url, "prov_hops": "", "prov_depth": 0}
