@@ -330,7 +330,7 @@ def run_profiled(
     spy_error = ""
     if spy is not None:
         _out, err = spy.communicate(timeout=120)
-        spy_error = err.decode(errors="replace")
+        spy_error = err.decode(errors="replace") or f"py-spy exited with {spy.returncode}"
     return usage.ru_utime + usage.ru_stime, child.returncode, child_error + spy_error
 
 
