@@ -309,11 +309,13 @@ def test_which_captures_want_text(changes: dict[str, Any], wanted: bool) -> None
     assert wants_text(replace(page, **changes)) is wanted
 
 
-def test_an_extraction_the_crawl_made_is_taken_not_made_again(prov_home: Path) -> None:
-    """The citations spider extracts each page to choose its links and offers the result: the
-    text stage takes it for the capture of the same payload (and only for that one)."""
+def test_a_page_the_crawl_had_extracted_is_not_extracted_again(prov_home: Path) -> None:
+    """The citations spider has each page extracted in the text stage's pool as it arrives, to
+    choose its links: the stage takes that result for the page's capture (same URL, decoded
+    payload and Content-Type), and extracts the others itself."""
     from archive.config import Config
     from archive.session import open_session
+    from archive.text.extraction import Extraction
     from archive.text.stage import TextStage
 
     body = EDITED_BEFORE.encode("utf-8")
@@ -326,12 +328,13 @@ def test_an_extraction_the_crawl_made_is_taken_not_made_again(prov_home: Path) -
     assert result.returncode == 0, result.stderr
     session = open_session(Config.from_env({"PROV_HOME": str(prov_home)}))
     captures = [c for url in urls for c in session.index.lookup(url)]
-    offered = {"text": "as the crawl extracted it", "title": "Offered", "error": None}
-    stage = TextStage(session.store, session.index, session.warc_dir, workers=1)
-    stage.offer(urls[0], body, "text/html", offered)
-    stage.offer(urls[1], body + b" ", "text/html", offered)  # not this capture's payload
-    summary = stage.run(captures)
+    stage = TextStage(session.store, session.index, session.warc_dir, workers=1).start()
+    crawled = Extraction.from_dict(stage.extract_page(urls[0], body, "text/html").result())
+    stage.extract_page(urls[1], body + b" ", "text/html")  # not this capture's payload
+    stage.submit(captures)
+    summary = stage.close()
     assert (summary.extracted, summary.taken, summary.reused) == (2, 1, 0)
     page, other = (_texts(prov_home, url)[0] for url in urls)
-    assert (page["title"], page["text"]) == ("Offered", "as the crawl extracted it")
-    assert other["title"] == "Ministry statement" and "reopen in March" in other["text"]
+    assert crawled.title == page["title"] == other["title"] == "Ministry statement"
+    assert crawled.text == page["text"] == other["text"] and "reopen in March" in page["text"]
+    assert json.loads(page["links"]) == [list(link) for link in crawled.links]

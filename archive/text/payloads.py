@@ -24,6 +24,7 @@ __all__ = [
     "EXTRACTABLE",
     "StoredResponse",
     "decoded_payload",
+    "extract_page",
     "extract_response",
     "read_response",
     "wants_text",
@@ -105,6 +106,11 @@ def decoded_payload(response: StoredResponse) -> bytes | None:
         return decode_content(payload, response.content_encoding)
     except (StoreError, ValueError):  # unreadable, malformed, a coding that does not decode
         return None
+
+
+def extract_page(body: bytes, url: str, content_type: str | None) -> dict[str, Any]:
+    """Worker: extract a payload the crawl holds (content-coding removed). Never raises."""
+    return extract(body, url, content_type).to_dict()
 
 
 def extract_response(response: StoredResponse) -> dict[str, Any]:

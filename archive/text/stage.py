@@ -7,10 +7,10 @@ crawl faster than extraction is slowed down rather than queued without end) or o
 
 1. reads each response record with one ranged read (as stored: the worker inflates it);
 2. reuses the stored result of an earlier extraction of the same input (same extraction key,
-   ``archive.text.reuse``), or takes the extraction the crawl itself made of the same payload
-   (``offer``: the citations spider extracts every page to choose the links it follows), or
-   else extracts the payload in a pool of worker processes (in this process when it is given
-   one worker);
+   ``archive.text.reuse``), or takes the extraction the crawl asked of its pool for the same
+   payload (``extract_page``: the citations spider extracts every page as soon as it arrives,
+   to choose the links it follows), or else extracts the payload in a pool of worker
+   processes (in this process when it is given one worker);
 3. writes one ``conversion`` record per capture, in order, to WARC files of its own
    (``{prefix}-text-...``); a failed extraction is stored the same way, with its reason;
 4. every BATCH results (or SYNC_INTERVAL seconds) fsyncs them and only then adds their rows to
@@ -49,6 +49,7 @@ from archive.store.loader import load_record
 from archive.text.payloads import (
     StoredResponse,
     decoded_payload,
+    extract_page,
     extract_response,
     read_response,
     wants_text,
@@ -68,7 +69,7 @@ BATCH = 256  # rows per index transaction
 SYNC_INTERVAL = 0.5  # seconds a finished result may wait for its transaction
 QUEUED = 512  # captures waiting for the stage before submit() blocks
 CHUNK = 32  # captures read and looked up for reuse together
-OFFERED = 256  # extractions the crawl made, kept until their captures come (the newest)
+OFFERED = 256  # extractions the crawl asked for, kept until their captures come (the newest)
 _STOP = object()
 
 
@@ -76,9 +77,9 @@ _STOP = object()
 class TextSummary:
     """What a text stage did: counts, and each failed extraction as (url, reason)."""
 
-    extracted: int = 0  # here (the stage's workers, or the crawl's: ``taken``)
+    extracted: int = 0
     reused: int = 0
-    taken: int = 0  # of ``extracted``: made by the crawl and offered
+    taken: int = 0  # of ``extracted``: the crawl's own (``extract_page``), not made again
     failed: list[tuple[str, str]] = field(default_factory=list)
 
     def add(self, other: TextSummary) -> None:
@@ -138,11 +139,13 @@ class TextStage:
         self._input: queue.Queue[object] = queue.Queue(QUEUED)
         self._thread = threading.Thread(target=self._run, name="prov-text", daemon=True)
         self._error: BaseException | None = None
-        self._pool: ProcessPoolExecutor | None = None
+        self._pool_instance: ProcessPoolExecutor | None = None
         self._rows: list[dict[str, Any]] = []
         self._rows_since = 0.0
-        self._offered: OrderedDict[tuple[str, str, str | None], dict[str, Any]] = OrderedDict()
+        self._offered: OrderedDict[tuple[str, str, str | None], Future[dict[str, Any]]]
+        self._offered = OrderedDict()
         self._offered_lock = threading.Lock()
+        self._pool_lock = threading.Lock()
 
     # -- the caller's side ------------------------------------------------------------------
     def start(self) -> TextStage:
@@ -169,20 +172,21 @@ class TextStage:
                 except queue.Full:
                     continue
 
-    def offer(
-        self, url: str, body: bytes, content_type: str | None, extraction: dict[str, Any]
-    ) -> None:
-        """EXTRACTION (``Extraction.to_dict()``) of BODY (content-coding removed) at URL, made
-        by the crawl: the capture of the same payload at URL takes it instead of being
-        extracted again. The newest OFFERED are kept."""
-        key = (url, digest_of(body), content_type)
+    def extract_page(
+        self, url: str, body: bytes, content_type: str | None
+    ) -> Future[dict[str, Any]]:
+        """Extract BODY (content-coding removed) at URL for the crawl, in the stage's pool
+        (``Extraction.to_dict()``); the capture of the same payload at URL takes the same
+        result instead of being extracted again (the newest OFFERED are kept for that)."""
+        future = self._pool().submit(extract_page, body, url, content_type)
         with self._offered_lock:
-            self._offered[key] = extraction
+            self._offered[(url, digest_of(body), content_type)] = future
             while len(self._offered) > OFFERED:
                 self._offered.popitem(last=False)
+        return future
 
-    def _taken(self, capture: Capture, response: StoredResponse) -> dict[str, Any] | None:
-        """The crawl's extraction of RESPONSE's payload, if it offered one."""
+    def _taken(self, capture: Capture, response: StoredResponse) -> Future[dict[str, Any]] | None:
+        """The crawl's extraction of RESPONSE's payload, if it asked for one."""
         with self._offered_lock:
             if not any(key[0] == capture.url for key in self._offered):
                 return None
@@ -235,8 +239,9 @@ class TextStage:
             except OSError as again:
                 logger.error("text WARC left as it was: %s", again)
         finally:
-            if self._pool is not None:
-                self._pool.shutdown(cancel_futures=True)
+            with self._pool_lock:
+                if self._pool_instance is not None:
+                    self._pool_instance.shutdown(cancel_futures=True)
 
     def _take(self, wait: bool) -> tuple[list[Capture], bool]:
         """Up to CHUNK submitted captures, and whether close() was called."""
@@ -277,7 +282,7 @@ class TextStage:
                 jobs.append(_Job(capture, key, _done(stored), row["conversion_record_id"]))
             elif taken is not None:
                 self.summary.taken += 1
-                jobs.append(_Job(capture, key, _done(taken)))
+                jobs.append(_Job(capture, key, taken))
             else:
                 jobs.append(_Job(capture, key, self._extract(response)))
         return jobs
@@ -285,10 +290,15 @@ class TextStage:
     def _extract(self, response: StoredResponse) -> Future[dict[str, Any]]:
         if response.error or self.workers == 1:
             return _done(extract_response(response))
-        if self._pool is None:
-            context = multiprocessing.get_context("spawn")
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=context)
-        return self._pool.submit(extract_response, response)
+        return self._pool().submit(extract_response, response)
+
+    def _pool(self) -> ProcessPoolExecutor:
+        """The worker processes, started at the first extraction that needs them."""
+        with self._pool_lock:
+            if self._pool_instance is None:
+                context = multiprocessing.get_context("spawn")
+                self._pool_instance = ProcessPoolExecutor(self.workers, mp_context=context)
+            return self._pool_instance
 
     def _stored_extraction(self, row: RowMapping) -> dict[str, Any] | None:
         """The extraction held by the conversion record of ROW (None if it cannot be read)."""

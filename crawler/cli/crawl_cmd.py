@@ -140,7 +140,7 @@ def crawl(
         outcome = run_spider(
             CitationsSpider,
             session.config,
-            {"url": url, "depth": depth, "follow": overridden, "offer": stage.offer},
+            {"url": url, "depth": depth, "follow": overridden, "extract": stage.extract_page},
             proxy=proxy,
             overrides=overrides,
             indexed=stage.submit,

@@ -14,9 +14,10 @@
 
 Every page, feed and sitemap fetched is archived by the download handler like any capture.
 Edges and claims go to the index through :class:`session.index.citations.CitationIndex`;
-claims are matched to source passages after the crawl, once texts are extracted. Each page's
-extraction is offered to the text stage (``-a offer=`` a callable, as ``prov crawl`` gives),
-so that the page is not extracted a second time there.
+claims are matched to source passages after the crawl, once texts are extracted. Given the
+text stage's ``extract_page`` (``extract=``, as ``prov crawl`` does), pages are extracted in the
+text stage's pool, which then takes that result for the page's capture instead of extracting
+it a second time; without it, in a pool of the spider's own.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 from collections.abc import AsyncIterator, Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
@@ -55,11 +56,11 @@ class CitationsSpider(NamedSourceDiscovery, Spider):
         url: str = "",
         depth: int | str = 1,
         follow: str | list[str] = "",
-        offer: Callable[[str, bytes, str | None, dict[str, Any]], None] | None = None,
+        extract: Callable[[str, bytes, str | None], Future[dict[str, Any]]] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        self.offer = offer  # the text stage's: it takes the extractions made here
+        self.extract_page = extract  # the text stage's, which keeps the result for the capture
         if not url:
             raise ValueError("citations spider needs -a url=ARTICLE_URL")
         self.article_url = url
@@ -84,15 +85,16 @@ class CitationsSpider(NamedSourceDiscovery, Spider):
 
     async def _extract(self, response: Response) -> Extraction:
         """Main text off the reactor thread, in a worker process."""
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn"))
         header = response.headers.get(b"Content-Type")
         content_type = header.decode("latin-1") if header else None
+        if self.extract_page is not None:
+            found = self.extract_page(response.url, response.body, content_type)
+            data: dict[str, Any] = await asyncio.wrap_future(found)
+            return Extraction.from_dict(data)
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn"))
         future = self._pool.submit(extract, response.body, response.url, content_type)
-        extraction = await asyncio.wrap_future(future)
-        if self.offer is not None:
-            self.offer(response.url, response.body, content_type, extraction.to_dict())
-        return extraction
+        return await asyncio.wrap_future(future)
 
     def _meta(self, response: Response | None, **extra: Any) -> dict[str, Any]:
         meta = {"prov_seed": self.article_url, "prov_hops": "", "prov_depth": 0}
