@@ -197,9 +197,15 @@ class TextStage:
             return self._offered.pop((capture.url, digest_of(body), response.content_type), None)
 
     def close(self) -> TextSummary:
-        """Wait for every submitted capture; raises what stopped the stage, if anything."""
+        """Wait for every submitted capture, then stop the worker processes (which serve
+        ``extract_page`` until then, even if the stage has failed); raises what stopped the
+        stage, if anything."""
         self._input.put(_STOP)
         self._thread.join()
+        with self._pool_lock:
+            if self._pool_instance is not None:
+                self._pool_instance.shutdown(cancel_futures=True)
+                self._pool_instance = None
         if self._error is not None:
             raise self._error
         return self.summary
@@ -238,10 +244,6 @@ class TextStage:
                 self.writer.abandon_current()
             except OSError as again:
                 logger.error("text WARC left as it was: %s", again)
-        finally:
-            with self._pool_lock:
-                if self._pool_instance is not None:
-                    self._pool_instance.shutdown(cancel_futures=True)
 
     def _take(self, wait: bool) -> tuple[list[Capture], bool]:
         """Up to CHUNK submitted captures, and whether close() was called."""
