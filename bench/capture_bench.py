@@ -1,12 +1,17 @@
-"""Capture benchmark: prov archive vs bare Scrapy vs wget --warc-file on one local static site.
+"""Capture benchmark: prov archive vs bare Scrapy, wget --warc-file and a naive Scrapy +
+warcio + trafilatura crawler on one local static site.
 
     .venv/bin/python bench/capture_bench.py --pages 3000
     .venv/bin/python bench/capture_bench.py --pages 3000 30000 --repeat 3 --json-out out.json
+    .venv/bin/python bench/capture_bench.py --pages 3000 \
+        --tools bare-scrapy prov prov+text naive wget prov-again prov+text-again
 
-The site is N pages whose bodies are the real publisher pages of /work/shared/corpus/*.html,
-cycled (symlinks, ~146 KB mean), served by nginx on 127.0.0.1 (one worker process,
-access_log off, gzip off, sendfile and keep-alive on). Without nginx it falls back to a
-Python threaded server and says so: then the server may be the bottleneck.
+The site is N pages whose bodies are the real publisher pages of the shared corpus
+(``../shared/corpus/NNN.html`` beside the repository, or $PROV_BENCH_CORPUS), taken in turn,
+each with a comment naming its page number appended, so that no two pages carry the same
+payload (~171 KB mean). nginx serves them on 127.0.0.1 (one worker process, access_log off,
+gzip off, sendfile and keep-alive on). Without nginx it falls back to a Python threaded server
+and says so: then the server may be the bottleneck.
 
 Each tool runs in its own subprocess over the same URL list:
 
@@ -15,7 +20,11 @@ Each tool runs in its own subprocess over the same URL list:
 - ``prov``: ``prov archive -i urls.txt --json --no-text > /dev/null`` with a fresh PROV_HOME
   (capture only; ``--tools ... prov+text`` adds a run with the post-crawl text stage);
 - ``wget``: ``wget -q --warc-file=... --warc-cdx -O /dev/null -i urls.txt`` (one connection,
-  no recursion, so it never asks for robots.txt).
+  no recursion, so it never asks for robots.txt);
+- ``naive``: bench/naive_crawler.py, Scrapy over the same URL list, a warcio downloader
+  middleware writing each response, ``trafilatura.extract`` (default options) in the callback;
+- ``prov-again`` / ``prov+text-again``: ``prov archive`` of the same URLs a second time into a
+  copy of an archive that holds them all already (texts included): every page is a revisit.
 
 robots.txt is obeyed by prov and bare Scrapy alike (prov's default; the site has none, so one
 404 each); ``--no-robots`` turns it off for both. For each run: wall time, pages/s, CPU
@@ -52,39 +61,53 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
-CORPUS = Path(os.environ.get("PROV_BENCH_CORPUS", "/work/shared/corpus"))
+CORPUS = Path(os.environ.get("PROV_BENCH_CORPUS", str(REPO.parent / "shared" / "corpus")))
 BARE_SPIDER = Path(__file__).resolve().parent / "bare_spider.py"
+NAIVE_CRAWLER = Path(__file__).resolve().parent / "naive_crawler.py"
 TOOLS = ("bare-scrapy", "prov", "wget")  # the default comparison
-ALL_TOOLS = (*TOOLS, "prov+text")  # prov+text: prov archive with its post-crawl text stage
-GOAL_RATIO = 0.9  # prov pages/s over bare Scrapy's, archiving on
+# prov+text: prov archive with its text stage; naive: Scrapy + warcio + trafilatura; *-again:
+# the same URLs archived a second time (all revisits)
+ALL_TOOLS = (*TOOLS, "prov+text", "naive", "prov-again", "prov+text-again")
+GOAL_RATIO = 1.0  # prov pages/s over bare Scrapy's, archiving on
+TEXT_GOALS = {"pages_per_s": 2.0, "cpu_ms_per_page": 0.6}  # prov+text over naive (issue 12)
+REVISIT_GOAL = 1.2  # prov+text-again CPU and wall over prov-again's
 
 
 # -- the site -------------------------------------------------------------------------------
 def corpus_pages(corpus: Path = CORPUS) -> list[Path]:
-    pages = sorted(corpus.glob("*.html"))
+    """The publisher pages of the corpus (NNN.html; not the NNN.truth.html expectations)."""
+    pages = sorted(corpus.glob("[0-9][0-9][0-9].html"))
     if not pages:
-        raise SystemExit(f"no *.html in {corpus}; set PROV_BENCH_CORPUS to a directory of pages")
+        raise SystemExit(
+            f"no NNN.html in {corpus}; set PROV_BENCH_CORPUS to a directory of pages"
+        )
     return pages
 
 
+def unique_block(number: int) -> bytes:
+    """Appended to page NUMBER so that its payload (and payload digest) is its own."""
+    return f"\n<!-- prov bench page {number:06d} -->\n".encode("ascii")
+
+
 def build_site(site: Path, count: int, corpus: Path = CORPUS) -> list[str]:
-    """COUNT pages under SITE/p/, symlinks to the corpus pages in turn; returns their paths."""
-    bodies = corpus_pages(corpus)
+    """COUNT pages under SITE/p/: the corpus pages in turn, each with its own unique block;
+    returns their paths."""
+    bodies = [page.read_bytes() for page in corpus_pages(corpus)]
     pages_dir = site / "p"
     pages_dir.mkdir(parents=True, exist_ok=True)
     paths = []
     for number in range(count):
         name = f"{number:06d}.html"
-        link = pages_dir / name
-        if not link.is_symlink():
-            link.symlink_to(bodies[number % len(bodies)].resolve())
+        page = pages_dir / name
+        if not page.exists():
+            page.write_bytes(bodies[number % len(bodies)] + unique_block(number))
         paths.append(f"/p/{name}")
     return paths
 
 
 def mean_page_bytes(count: int, corpus: Path = CORPUS) -> int:
     bodies = corpus_pages(corpus)
-    sizes = [bodies[n % len(bodies)].stat().st_size for n in range(count)]
+    sizes = [bodies[n % len(bodies)].stat().st_size + len(unique_block(n)) for n in range(count)]
     return sum(sizes) // max(1, len(sizes))
 
 
@@ -466,21 +489,51 @@ def settings_overlay(directory: Path, settings: Sequence[str]) -> dict[str, str]
     }
 
 
+PRIMED: dict[Path, Path] = {}  # URL list -> a prov home that archived it, texts included
+
+
+def primed_home(urls_file: Path, server: Server, opts: Any) -> Path:
+    """A prov home that holds one capture (and text) of every URL of URLS_FILE (made once)."""
+    if urls_file not in PRIMED:
+        work = fresh_dir(urls_file.with_name(f"primed-{urls_file.stem}"))
+        home = work / "prov-home"
+        env = child_env(PROV_HOME=str(home), **settings_overlay(work, opts.prov_setting))
+        status = run_child(prov_argv(urls_file, opts.no_robots, True), env, work, server)[4]
+        if status != 0:
+            raise SystemExit(f"priming {home} for the -again runs failed (exit {status})")
+        PRIMED[urls_file] = home
+    return PRIMED[urls_file]
+
+
 def run_prov(
-    urls_file: Path, pages: int, work: Path, server: Server, opts: Any, text: bool = False
+    urls_file: Path,
+    pages: int,
+    work: Path,
+    server: Server,
+    opts: Any,
+    text: bool = False,
+    again: bool = False,
 ) -> Run:
+    """``prov archive`` into a fresh home, or with AGAIN into a copy of a home that archived
+    the same URLs already (then only revisits count as verified)."""
     home = work / "prov-home"
+    if again:
+        shutil.copytree(primed_home(urls_file, server, opts), home, symlinks=True)
     env = child_env(PROV_HOME=str(home), **settings_overlay(work, opts.prov_setting))
     wall, user, sys_, rss, status, srv = run_child(
         prov_argv(urls_file, opts.no_robots, text), env, work, server
     )
     verified, note = 0, ""
     database = home / "index.sqlite"
+    counted = (
+        "SELECT count(*) FROM captures WHERE record_type = 'revisit' AND crawl_id = "
+        "(SELECT id FROM crawls ORDER BY started DESC LIMIT 1)"
+        if again
+        else "SELECT count(*) FROM captures WHERE status = 200"
+    )
     if database.exists():
         with sqlite3.connect(database) as conn:
-            (verified,) = conn.execute(
-                "SELECT count(*) FROM captures WHERE status = 200"
-            ).fetchone()
+            (verified,) = conn.execute(counted).fetchone()
             (errors,) = conn.execute(
                 "SELECT count(*) FROM captures WHERE error IS NOT NULL"
             ).fetchone()
@@ -490,8 +543,22 @@ def run_prov(
     if left_open:
         note += f" {len(left_open)} .open files"
     warc_bytes = sum(p.stat().st_size for p in warcs)
-    tool = "prov+text" if text else "prov"
+    tool = ("prov+text" if text else "prov") + ("-again" if again else "")
     return Run(tool, pages, wall, user, sys_, rss, status, srv, verified, warc_bytes, note)
+
+
+def run_naive(urls_file: Path, pages: int, work: Path, server: Server, opts: Any) -> Run:
+    argv = [sys.executable, str(NAIVE_CRAWLER), str(urls_file)]
+    argv += ["--warc", str(work / "naive.warc.gz"), "--texts", str(work / "texts.jsonl")]
+    argv += ["--no-robots"] if opts.no_robots else []
+    out = work / "naive.json"  # the crawler prints its counts on stdout
+    wall, user, sys_, rss, status, srv = run_child(argv, child_env(), work, server, out)
+    counts = json.loads(out.read_text() or "{}") if out.exists() else {}
+    warc = work / "naive.warc.gz"
+    warc_bytes = warc.stat().st_size if warc.exists() else 0
+    note = f"{counts.get('texts', 0)} texts" if counts.get("texts", 0) != pages else ""
+    verified = int(counts.get("status_200", 0))
+    return Run("naive", pages, wall, user, sys_, rss, status, srv, verified, warc_bytes, note)
 
 
 def run_wget(urls_file: Path, pages: int, work: Path, server: Server, opts: Any) -> Run:
@@ -517,6 +584,9 @@ RUNNERS: dict[str, Callable[[Path, int, Path, Server, Any], Run]] = {
     "prov": run_prov,
     "wget": run_wget,
     "prov+text": functools.partial(run_prov, text=True),
+    "naive": run_naive,
+    "prov-again": functools.partial(run_prov, again=True),
+    "prov+text-again": functools.partial(run_prov, text=True, again=True),
 }
 
 
@@ -570,18 +640,61 @@ def summarize(runs: list[Run], startup: Run | None) -> Summary:
     )
 
 
+RATIO_PAIRS = (
+    ("prov", "bare-scrapy"),
+    ("prov", "wget"),
+    ("prov+text", "naive"),
+    ("prov+text", "prov"),
+    ("prov+text-again", "prov-again"),
+)
+
+
 def ratios(summaries: dict[str, Summary]) -> dict[str, float]:
     out: dict[str, float] = {}
-    prov = summaries.get("prov")
-    for other in ("bare-scrapy", "wget"):
-        base = summaries.get(other)
-        if prov is None or base is None:
+    for tool, other in RATIO_PAIRS:
+        mine, base = summaries.get(tool), summaries.get(other)
+        if mine is None or base is None:
             continue
-        out[f"prov/{other} pages_per_s"] = prov.pages_per_s / base.pages_per_s
-        if prov.runs > 1:
-            out[f"prov/{other} best pages_per_s"] = prov.best_pages_per_s / base.best_pages_per_s
-        out[f"prov/{other} cpu_ms_per_page"] = prov.cpu_ms_per_page / base.cpu_ms_per_page
+        out[f"{tool}/{other} pages_per_s"] = mine.pages_per_s / base.pages_per_s
+        if mine.runs > 1:
+            out[f"{tool}/{other} best pages_per_s"] = mine.best_pages_per_s / base.best_pages_per_s
+        out[f"{tool}/{other} cpu_ms_per_page"] = mine.cpu_ms_per_page / base.cpu_ms_per_page
+        if tool.endswith("-again"):
+            out[f"{tool}/{other} wall_s"] = mine.wall_s / base.wall_s
     return out
+
+
+def goal_lines(found: dict[str, float]) -> list[str]:
+    """One line per goal of issue 12 that this run measured: the ratio and met or missed."""
+    lines = []
+    r = found.get("prov/bare-scrapy pages_per_s")
+    if r is not None:
+        verdict = _verdict(r >= GOAL_RATIO)
+        lines.append(f"prov >= {GOAL_RATIO} x bare Scrapy pages/s: {verdict} ({r:.3f})")
+    speed = found.get("prov+text/naive pages_per_s")
+    cpu = found.get("prov+text/naive cpu_ms_per_page")
+    if speed is not None and cpu is not None:
+        lines.append(
+            f"prov+text >= {TEXT_GOALS['pages_per_s']} x naive pages/s: "
+            f"{_verdict(speed >= TEXT_GOALS['pages_per_s'])} ({speed:.3f})"
+        )
+        lines.append(
+            f"prov+text <= {TEXT_GOALS['cpu_ms_per_page']} x naive CPU ms/page: "
+            f"{_verdict(cpu <= TEXT_GOALS['cpu_ms_per_page'])} ({cpu:.3f})"
+        )
+    again = found.get("prov+text-again/prov-again cpu_ms_per_page")
+    wall = found.get("prov+text-again/prov-again wall_s")
+    if again is not None and wall is not None:
+        worst = max(again, wall)
+        lines.append(
+            f"re-archive with text <= {REVISIT_GOAL} x capture alone (CPU {again:.3f}, wall "
+            f"{wall:.3f}): {_verdict(worst <= REVISIT_GOAL)}"
+        )
+    return lines
+
+
+def _verdict(met: bool) -> str:
+    return "meets" if met else "MISSES"
 
 
 def print_table(pages: int, summaries: dict[str, Summary], startups: dict[str, Run]) -> None:
@@ -607,12 +720,11 @@ def print_table(pages: int, summaries: dict[str, Summary], startups: dict[str, R
             f"{f'{s.max_rss_mb:.0f} / {s.rss_mb_at_50pct:.0f}':>15} "
             f"{s.server_cpu_ms_per_page:>9.3f} {boot_text:>13}  {check}"
         )
-    for name, value in ratios(summaries).items():
-        print(f"{name:<36} {value:6.3f}")
-    r = ratios(summaries).get("prov/bare-scrapy pages_per_s")
-    if r is not None:
-        verdict = "meets" if r >= GOAL_RATIO else "misses"
-        print(f"goal: prov >= {GOAL_RATIO} x bare Scrapy pages/s: {verdict} ({r:.3f})")
+    found = ratios(summaries)
+    for name, value in found.items():
+        print(f"{name:<44} {value:6.3f}")
+    for line in goal_lines(found):
+        print(f"goal: {line}")
 
 
 def describe_machine(server: Server) -> dict[str, Any]:

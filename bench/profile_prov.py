@@ -38,6 +38,7 @@ from capture_bench import (
     prov_argv,
     static_server,
 )
+from text_categories import text_category
 
 FRAME = re.compile(r"^(?P<func>.*) \((?P<path>.*?)(?::(?P<line>\d+))?\)$")
 
@@ -74,13 +75,24 @@ class Stack:
 
 
 def read_raw(path: Path) -> list[Stack]:
-    """py-spy ``--format raw --threads`` output: ``thread (tid): name;frame;...;frame COUNT``."""
+    """py-spy ``--format raw --threads`` output: ``thread (tid): name;frame;...;frame COUNT``,
+    each line led by ``process PID:"COMMAND";`` frames with ``--subprocesses`` (a child's
+    samples are named after it: ``text worker`` for the text stage's pool)."""
     stacks = []
     for line in path.read_text().splitlines():
         body, _, count = line.rpartition(" ")
         if not body or not count.isdigit():
             continue
         parts = body.split(";")
+        processes = 0
+        while parts and parts[0].startswith("process "):
+            command = parts.pop(0)
+            processes += 1
+        if processes > 1:
+            thread = "text worker" if "spawn_main" in command else "other child process"
+            parts.insert(0, f"thread (0): {thread}")
+        if not parts:
+            continue
         thread = parts[0].split(": ", 1)[-1] if parts[0].startswith("thread") else "?"
         thread = "recorder" if thread == "prov-recorder" else thread
         stacks.append(Stack(thread, [parse_frame(p) for p in parts[1:]], int(count)))
@@ -147,6 +159,9 @@ THREAD_POOL = "Twisted thread pool (index lookups of conditional requests)"
 
 
 def categorize(stack: Stack) -> str:
+    text = text_category(stack.thread, stack.frames)
+    if text is not None:
+        return text
     if any("importlib" in f.path for f in stack.frames):
         return STARTUP
     if any(f.func in ("gc_collect_main", "gc_collect_with_callback") for f in stack.frames):
@@ -200,7 +215,7 @@ def waiting_in(stack: Stack) -> str | None:
         kind = "selector (idle reactor)"
     elif funcs & NATIVE_GIL_WAITS:
         kind = "GIL wait"
-    elif stack.frames and (stack.frames[-1].path, stack.frames[-1].func) in PYTHON_WAITS:
+    elif any((frame.path, frame.func) in PYTHON_WAITS for frame in stack.frames[-6:]):
         kind = "wait"
     if kind is None:
         return None
@@ -288,8 +303,8 @@ def summarize(
 
 
 def tool_argv(tool: str, urls_file: Path) -> list[str]:
-    if tool == "prov":
-        return prov_argv(urls_file, no_robots=False)
+    if tool in ("prov", "prov+text"):
+        return prov_argv(urls_file, no_robots=False, text=tool == "prov+text")
     return [sys.executable, str(BARE_SPIDER), str(urls_file)]
 
 
@@ -306,6 +321,7 @@ def run_profiled(
         spy_command = [py_spy, "record", "--format", "raw", "--threads", "--rate"]
         spy_command += [str(opts.rate), "--output", str(raw), "--pid", str(child.pid)]
         spy_command += ["--native"] if opts.native else []
+        spy_command += ["--subprocesses"] if opts.tool == "prov+text" else []
         spy = subprocess.Popen(spy_command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     assert child.stderr is not None
     child_error = child.stderr.read().decode(errors="replace")  # until the child closes it
@@ -314,14 +330,14 @@ def run_profiled(
     spy_error = ""
     if spy is not None:
         _out, err = spy.communicate(timeout=120)
-        spy_error = err.decode(errors="replace")
+        spy_error = err.decode(errors="replace") or f"py-spy exited with {spy.returncode}"
     return usage.ru_utime + usage.ru_stime, child.returncode, child_error + spy_error
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="profile prov archive (or bare Scrapy)")
     parser.add_argument("--pages", type=int, default=3000)
-    parser.add_argument("--tool", choices=("prov", "bare-scrapy"), default="prov")
+    parser.add_argument("--tool", choices=("prov", "prov+text", "bare-scrapy"), default="prov")
     parser.add_argument("--rate", type=int, default=100, help="py-spy samples per second")
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument(
@@ -359,13 +375,17 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 command = target
             cpu_s, status, spy_error = run_profiled(command, env, raw, opts, py_spy)
+            if not opts.cprofile and not raw.exists():
+                sys.stderr.write(spy_error[-3000:])
+                print(f"py-spy wrote no profile ({raw})")
+                return 1
             database = tmp / "prov-home" / "index.sqlite"
             fetched = 0
-            if opts.tool == "prov" and database.exists():
+            if opts.tool.startswith("prov") and database.exists():
                 with sqlite3.connect(database) as conn:
                     query = "SELECT count(*) FROM captures WHERE status = 200"
                     (fetched,) = conn.execute(query).fetchone()
-            if status != 0 or (opts.tool == "prov" and fetched != opts.pages):
+            if status != 0 or (opts.tool.startswith("prov") and fetched != opts.pages):
                 sys.stderr.write(spy_error[-3000:])
                 print(f"{opts.tool} failed: exit {status}, {fetched} pages indexed")
                 return 1

@@ -19,6 +19,11 @@ from scrapy.crawler import CrawlerProcess
 from archive.config import Config
 from archive.index.captures import CaptureIndex
 from archive.index.database import open_engine
+from crawler.download.recorder_share import (
+    IndexedSink,
+    register_indexed_sink,
+    unregister_indexed_sink,
+)
 from crawler.outcome import CrawlOutcome
 from crawler.settings_config import load_settings, proxy_environment
 from crawler.spiders.capture import CaptureSpider
@@ -35,14 +40,17 @@ def run_spider(
     *,
     proxy: str | None = None,
     overrides: dict[str, Any] | None = None,
+    indexed: IndexedSink | None = None,
 ) -> CrawlOutcome:
-    """Run one spider to its end in this process; the captures come from the index. With
+    """Run one spider to its end in this process; the captures come from the index. INDEXED,
+    if given, gets each group of captures as soon as the recorder has indexed it. With
     ``PROV_REDIS_URL`` the crawl runs on the shared frontier's workers instead, and this
-    returns once they drained it (:mod:`crawler.frontier.submit`)."""
+    returns once they drained it (:mod:`crawler.frontier.submit`); INDEXED then gets all the
+    captures the workers indexed for the crawl at its end."""
     if config.frontier is not None:
         from crawler.frontier.submit import run_on_frontier
 
-        return run_on_frontier(
+        outcome = run_on_frontier(
             spider_class,
             config,
             spider_args,
@@ -50,6 +58,9 @@ def run_spider(
             overrides=overrides,
             notice=_warn,
         )
+        if indexed is not None and outcome.captures:
+            indexed(outcome.captures)
+        return outcome
     crawl_id = uuid.uuid4().hex[:16]
     settings = load_settings(
         {
@@ -61,12 +72,17 @@ def run_spider(
         }
     )
     logging.getLogger("scrapy").setLevel(settings.get("LOG_LEVEL", "WARNING"))
-    with proxy_environment(proxy):
-        settings.set("LOG_INSTALL_ROOT_HANDLER", False, "cmdline")
-        process = CrawlerProcess(settings)
-        crawler = process.create_crawler(spider_class)
-        process.crawl(crawler, **spider_args)
-        process.start()
+    if indexed is not None:
+        register_indexed_sink(crawl_id, indexed)
+    try:
+        with proxy_environment(proxy):
+            settings.set("LOG_INSTALL_ROOT_HANDLER", False, "cmdline")
+            process = CrawlerProcess(settings)
+            crawler = process.create_crawler(spider_class)
+            process.crawl(crawler, **spider_args)
+            process.start()
+    finally:
+        unregister_indexed_sink(crawl_id)
     spider = crawler.spider
     seed_errors: dict[str, str] = dict(getattr(spider, "seed_errors", {}))
     stats = crawler.stats.get_stats() if crawler.stats is not None else {}
@@ -95,6 +111,9 @@ def run_capture(
     proxy: str | None = None,
     overrides: dict[str, Any] | None = None,
     progress: ProgressCallback | None = None,
+    indexed: IndexedSink | None = None,
 ) -> CrawlOutcome:
     args = {"urls": urls, "requisites": requisites, "progress": progress}
-    return run_spider(CaptureSpider, config, args, proxy=proxy, overrides=overrides)
+    return run_spider(
+        CaptureSpider, config, args, proxy=proxy, overrides=overrides, indexed=indexed
+    )

@@ -337,7 +337,21 @@ def test_large_html_uses_fast_mode_and_records_it() -> None:
     result = extract(body, "https://example.org/", "text/html")
     assert result.error is None and "plumes of water vapour" in result.text
     assert result.options["fast"] is True
-    assert extract(article(["/a"]), "https://example.org/", "text/html").options["fast"] is False
+    normal = extract(article(["/a"]), "https://example.org/", "text/html")
+    assert normal.options["fast_first"] is True and normal.options["fast"] is True
+
+
+@needs_corpus
+def test_a_cut_short_fast_result_gets_the_full_cascade() -> None:
+    """Fast mode finds 121 characters of corpus page 021 (a 2,500-character article): the
+    full cascade runs, and the options say so."""
+    body = (CORPUS / "021.html").read_bytes()
+    url = "https://example.org/021.html"
+    precise = HtmlOptions(fast=True, favor_precision=True)
+    fast_only = extract_html(body, url, "text/html", options=precise)
+    result = extract(body, url, "text/html")
+    assert len(fast_only.text) < 500 < 2000 < len(result.text)
+    assert result.options["fast_first"] is True and result.options["fast"] is False
 
 
 def test_exceptions_inside_trafilatura_are_caught(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -456,3 +470,30 @@ def test_pdf_failures(body: bytes, error: str) -> None:
 if __name__ == "__main__":
     for name, value in measure()[0].items():
         print(f"{name:38s} {value:.4f}")
+
+
+@needs_corpus
+def test_lean_metadata_finds_what_trafilatura_finds() -> None:
+    """page_metadata leaves out categories, tags and licence and prunes the tree it is given
+    for the author: title, author, date and site name stay those of extract_metadata."""
+    from copy import deepcopy
+
+    from trafilatura.metadata import extract_metadata
+    from trafilatura.utils import load_html
+
+    from archive.text.extraction.metadata import page_metadata
+
+    fields = ("title", "author", "date", "sitename")
+    compared = 0
+    for path in sorted(CORPUS.glob("[0-9][0-9][0-9].html")):
+        text, _ = archive.text.extraction.decode_html(path.read_bytes(), "text/html")
+        tree = load_html(text)
+        if tree is None:
+            continue
+        url = f"https://example.org/{path.name}"
+        for extensive in (True, False):
+            expected = extract_metadata(deepcopy(tree), url, None, extensive)
+            found = page_metadata(deepcopy(tree), url, extensive=extensive)
+            assert [getattr(found, f) for f in fields] == [getattr(expected, f) for f in fields]
+            compared += 1
+    assert compared >= 120

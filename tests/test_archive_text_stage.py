@@ -5,12 +5,16 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from archive.index.rows import Capture
+from archive.text.payloads import wants_text
 from tests.conftest import register_home, run_prov, warc_files
 from tests.servers import RawHTTPServer, Request, ResponseWriter, build_response
 from tests.test_archive_extraction import make_pdf
@@ -193,3 +197,146 @@ def test_text_lookups_reject_bad_input(prov_home: Path) -> None:
     assert run_prov("text", "http://x.test/", "--at", "2024-01", home=prov_home).returncode == 2
     assert run_prov("search", "   ", home=prov_home).returncode == 2
     assert run_prov("reextract", home=prov_home).returncode == 2
+
+
+FLIP_A = EDITED_BEFORE
+FLIP_B = EDITED_AFTER
+
+
+def _texts(home: Path, url: str) -> list[dict[str, Any]]:
+    with sqlite3.connect(home / "index.sqlite") as db:
+        db.row_factory = sqlite3.Row
+        query = "SELECT * FROM texts WHERE url = ? ORDER BY id"
+        return [dict(row) for row in db.execute(query, (url,))]
+
+
+def test_revisits_are_not_extracted_and_a_payload_seen_before_reuses_its_text(
+    prov_home: Path,
+) -> None:
+    """A, A, B, A: the repeat is a revisit (no text of its own); when A comes back after B its
+    capture is a response again, and its text is the first one's, copied and recorded as such
+    (no extraction). prov reextract extracts again all the same."""
+    versions = iter([FLIP_A, FLIP_A, FLIP_B, FLIP_A])
+    register_home(prov_home, "no-replay")  # captures of one URL within one second
+    with RawHTTPServer() as server:
+        server.route("/robots.txt", build_response(404, [("Content-Type", "text/plain")], b""))
+        server.route("/flip", lambda _r, writer: writer.send(_html(next(versions, FLIP_A))))
+        url = server.url("/flip")
+        kinds = []
+        for _ in range(4):
+            result = run_prov("archive", url, "--json", home=prov_home)
+            assert result.returncode == 0, result.stderr
+            kinds += [c["record_type"] for c in result.json() if c["url"] == url]
+            kinds.append(len(_texts(prov_home, url)))
+        assert kinds == ["response", 1, "revisit", 1, "response", 2, "response", 3]
+        first, changed, back = _texts(prov_home, url)
+        assert (first["reused_from"], changed["reused_from"]) == (None, None)
+        assert back["reused_from"] == first["conversion_record_id"]
+        assert back["extraction_key"] == first["extraction_key"] != changed["extraction_key"]
+        assert (back["text"], back["links"]) == (first["text"], first["links"])
+        assert back["capture_record_id"] != first["capture_record_id"]
+        record = _conversion_record(prov_home, back["conversion_record_id"])
+        assert record["reused_from"] == first["conversion_record_id"]
+        assert record["extraction"]["text"] == first["text"]
+
+        again = run_prov("reextract", url, "--json", home=prov_home)
+        assert again.returncode == 0, again.stderr
+        redone = again.json()
+        assert len(redone) == 3 and all(row["reused_from"] is None for row in redone)
+        assert [row["text"] for row in redone] == [first["text"], changed["text"], first["text"]]
+
+
+def _conversion_record(home: Path, record_id: str) -> dict[str, Any]:
+    """The JSON a conversion record of HOME's text WARCs holds."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    for path in warc_files(home):
+        with path.open("rb") as stream:
+            for record in ArchiveIterator(stream):
+                if record.rec_headers.get_header("WARC-Record-ID") == record_id:
+                    block = record.content_stream().read().decode("utf-8")
+                    value: dict[str, Any] = json.loads(block.partition(":")[2])
+                    return value
+    raise AssertionError(f"no record {record_id}")
+
+
+def test_texts_are_indexed_while_the_crawl_still_runs(prov_home: Path) -> None:
+    """The slow page answers only once the fast page's text is in the index (or after 60 s):
+    the text stage works beside the crawl, not after it."""
+    seen: list[bool] = []
+
+    def slow(_request: Request, writer: ResponseWriter) -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not seen:
+            try:
+                with sqlite3.connect(prov_home / "index.sqlite", timeout=5) as db:
+                    query = "SELECT count(*) FROM texts WHERE url LIKE '%/fast'"
+                    if db.execute(query).fetchone()[0]:
+                        seen.append(True)
+            except sqlite3.OperationalError:  # no index (or no texts table) yet
+                pass
+            time.sleep(0.1)
+        writer.send(_html(EDITED_AFTER.replace("Ministry", "Slow ministry")))
+
+    with RawHTTPServer() as server:
+        server.route("/robots.txt", build_response(404, [("Content-Type", "text/plain")], b""))
+        server.route("/fast", _html(RUSSIAN.encode("utf-8")))
+        server.route("/slow", slow)
+        result = run_prov("archive", server.url("/fast"), server.url("/slow"), home=prov_home)
+    assert result.returncode == 0, result.stderr
+    assert seen == [True]
+    [row] = _texts(prov_home, server.url("/slow"))
+    shown = {k: row[k] for k in ("title", "error", "extractor", "options", "reused_from", "text")}
+    assert row["title"] == "Slow ministry statement", shown
+
+
+@pytest.mark.parametrize(
+    ("changes", "wanted"),
+    [
+        ({}, True),
+        ({"mime": None}, True),  # sniffed
+        ({"mime": None, "hop_path": "E"}, False),  # a requisite that declares no type
+        ({"hop_path": "E"}, True),  # an embedded frame
+        ({"mime": "image/png"}, False),
+        ({"record_type": "revisit"}, False),
+        ({"status": 404}, False),
+        ({"warc": None}, False),
+    ],
+)
+def test_which_captures_want_text(changes: dict[str, Any], wanted: bool) -> None:
+    page = Capture(
+        "https://example.org/a", "20240101000000", 200, "text/html", "sha1:X", "file:///w",
+        0, 10, "<urn:uuid:1>", None, record_type="response",
+    )
+    assert wants_text(replace(page, **changes)) is wanted
+
+
+def test_a_page_the_crawl_had_extracted_is_not_extracted_again(prov_home: Path) -> None:
+    """The citations spider has each page extracted in the text stage's pool as it arrives, to
+    choose its links: the stage takes that result for the page's capture (same URL, decoded
+    payload and Content-Type), and extracts the others itself."""
+    from archive.config import Config
+    from archive.session import open_session
+    from archive.text.extraction import Extraction
+    from archive.text.stage import TextStage
+
+    body = EDITED_BEFORE.encode("utf-8")
+    with RawHTTPServer() as server:
+        server.route("/robots.txt", build_response(404, [("Content-Type", "text/plain")], b""))
+        server.route("/page", _html(body))
+        server.route("/other", _html(body))
+        urls = [server.url("/page"), server.url("/other")]
+        result = run_prov("archive", "--no-text", *urls, home=prov_home)
+    assert result.returncode == 0, result.stderr
+    session = open_session(Config.from_env({"PROV_HOME": str(prov_home)}))
+    captures = [c for url in urls for c in session.index.lookup(url)]
+    stage = TextStage(session.store, session.index, session.warc_dir, workers=1).start()
+    crawled = Extraction.from_dict(stage.extract_page(urls[0], body, "text/html").result())
+    stage.extract_page(urls[1], body + b" ", "text/html")  # not this capture's payload
+    stage.submit(captures)
+    summary = stage.close()
+    assert (summary.extracted, summary.taken, summary.reused) == (2, 1, 0)
+    page, other = (_texts(prov_home, url)[0] for url in urls)
+    assert crawled.title == page["title"] == other["title"] == "Ministry statement"
+    assert crawled.text == page["text"] == other["text"] and "reopen in March" in page["text"]
+    assert json.loads(page["links"]) == [list(link) for link in crawled.links]

@@ -15,6 +15,9 @@ durable and indexed: :attr:`CaptureRecorder.recorded` counts the exchanges hande
 :attr:`CaptureRecorder.settled` how many of the first ones are indexed (or known unwritten).
 :meth:`CaptureRecorder.rollover` closes the current file if it holds captures of a crawl, so
 that a crawl that ended on every worker has its WARCs closed (and, with S3, uploaded).
+
+Each group of captures, once indexed, goes to ``on_indexed`` (the text stage, which then runs
+beside the crawl); it may block, which holds the recorder and in turn the crawl back.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from archive.capture.exchange import Exchange
 from archive.capture.records import build_capture
 from archive.errors import error_line
 from archive.index.captures import CaptureIndex
+from archive.index.rows import Capture
 from archive.timestamps import utcnow, warc_date
 from archive.warc.cdxj import INDEXED_TYPES, cdxj_line, cdxj_path_for, write_cdxj
 from archive.warc.file import WarcWriter
@@ -68,10 +72,12 @@ class CaptureRecorder:
         new_id: RecordIdFactory = new_record_id,
         on_file_closed: Callable[[Path], None] | None = None,
         after_close: Callable[[], object] | None = None,
+        on_indexed: Callable[[list[Capture]], object] | None = None,
     ) -> None:
         self.writer = writer
         self.on_file_closed = on_file_closed  # e.g. the S3 uploader's submit
         self.after_close = after_close  # e.g. wait a bounded time for pending uploads
+        self.on_indexed = on_indexed  # e.g. the text stage's submit
         self.index = index
         self.uri_for = uri_for
         self.crawl_id = crawl_id
@@ -274,6 +280,12 @@ class CaptureRecorder:
         except Exception as exc:  # durable but not indexed: the file stays open for recovery
             self._error("index write failed", exc, rows, on_disk=True)
             self.writer.abandon_current()
+            return
+        if self.on_indexed is not None:
+            try:
+                self.on_indexed([Capture.from_row(row) for row in rows])
+            except Exception as exc:  # the captures are stored; only their text waits
+                logger.error("handing captures to the text stage failed: %s", error_line(exc))
 
     def _file_closed(self, path: Path) -> None:
         self._file_crawls.clear()

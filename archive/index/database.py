@@ -69,8 +69,8 @@ def _create_schema(engine: Engine, attempts: int = 3) -> None:
 
 
 def _add_missing_columns(engine: Engine) -> None:
-    """Nullable columns a newer prov added to an existing table (an index made by an older
-    version keeps working, its old rows with nulls there)."""
+    """Nullable columns (and indexes) a newer prov added to an existing table (an index made
+    by an older version keeps working, its old rows with nulls there)."""
     existing = inspect(engine)
     for table in metadata.sorted_tables:
         if not existing.has_table(table.name):
@@ -82,6 +82,8 @@ def _add_missing_columns(engine: Engine) -> None:
             kind = column.type.compile(dialect=engine.dialect)
             with engine.begin() as conn:
                 conn.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}'))
+        for index in table.indexes:  # those of the added columns
+            index.create(engine, checkfirst=True)
 
 
 def _create_late_indexes(engine: Engine) -> None:

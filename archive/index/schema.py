@@ -117,8 +117,11 @@ texts = Table(
     Column("warc", Text),
     Column("offset", BigInteger),
     Column("length", BigInteger),
+    Column("extraction_key", String(80)),  # archive.text.reuse: same input, same extractor
+    Column("reused_from", String(64)),  # conversion record id the result was copied from
 )
 Index("ix_texts_capture", texts.c.capture_record_id)
+Index("ix_texts_extraction_key", texts.c.extraction_key)
 Index("ix_texts_surt_timestamp", texts.c.surt, texts.c.timestamp)
 
 # Captures waiting for the text stage: recovered from a crash, or of a run whose text stage

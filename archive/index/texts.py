@@ -97,6 +97,24 @@ class TextIndex:
                     found[row["capture_record_id"]] = row
         return found
 
+    def reusable(self, keys: Sequence[str]) -> dict[str, RowMapping]:
+        """The newest successful extraction of each extraction key of KEYS that has one."""
+        wanted = list(dict.fromkeys(keys))
+        found: dict[str, RowMapping] = {}
+        with self.engine.connect() as conn:
+            for start in range(0, len(wanted), 500):
+                query = (
+                    select(texts)
+                    .where(
+                        texts.c.extraction_key.in_(wanted[start : start + 500]),
+                        texts.c.error.is_(None),
+                    )
+                    .order_by(texts.c.id)
+                )
+                for row in conn.execute(query).mappings():
+                    found[row["extraction_key"]] = row
+        return found
+
     def clear(self) -> None:
         with self.engine.begin() as conn:
             conn.execute(delete(texts))

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from archive.errors import error_line
 from archive.index.rows import Capture
 from archive.serve.errors import ApiError
-from archive.store import Store
-from archive.text.decoding import ContentCodingError, decode_content
-from archive.text.stage import load_payload
+from archive.store import Store, StoreError
+from archive.text.payloads import payload_of, read_response
 
 __all__ = ["ArchivedPayload", "archived_payload"]
 
@@ -39,11 +39,11 @@ def archived_payload(
 ) -> ArchivedPayload:
     """CAPTURE's payload (its original's for a revisit), decoded from its content-coding."""
     source = _original(capture, captures)
-    payload = load_payload(store, source)
-    if payload.error:
-        raise ApiError(502, f"capture {source.record_id}: {payload.error}")
+    response = read_response(store, source)
+    if response.error:
+        raise ApiError(502, f"capture {source.record_id}: {response.error}")
     try:
-        body = decode_content(payload.body, payload.content_encoding)
-    except ContentCodingError as exc:
-        raise ApiError(502, f"capture {source.record_id}: {exc}") from None
-    return ArchivedPayload(body, payload.content_type, source.status)
+        body = payload_of(response)
+    except (StoreError, ValueError) as exc:
+        raise ApiError(502, f"capture {source.record_id}: {error_line(exc)}") from None
+    return ArchivedPayload(body, response.content_type, source.status)

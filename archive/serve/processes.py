@@ -8,25 +8,21 @@ workers take the jobs they queue (within a second), and pywb is the parent's.
 Each extra process stops when its parent ends, however it ends: uvicorn re-raises the SIGTERM
 it caught once the parent's server has shut down, so the parent dies before any ``finally``
 of its own could stop them, and a SIGKILL leaves no chance at all. The extra process watches
-its parent's sentinel instead and shuts its server down gracefully when the parent is gone.
+its parent instead (:mod:`archive.orphans`) and shuts its server down gracefully when the
+parent is gone.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import socket
-import threading
-from multiprocessing.connection import wait
 from multiprocessing.process import BaseProcess
-from typing import TYPE_CHECKING
 
 from archive.config import Config
+from archive.orphans import exit_with_parent
 from archive.serve.app import create_app
 from archive.serve.settings import ServeSettings
 from archive.session import open_session
-
-if TYPE_CHECKING:
-    import uvicorn
 
 __all__ = ["run_extra_process", "start_extra_processes", "stop_extra_processes"]
 
@@ -42,16 +38,12 @@ def run_extra_process(sock: socket.socket, replay_base: str | None) -> None:
     config = uvicorn.Config(app, log_level="info", access_log=True, lifespan="on",
                             timeout_graceful_shutdown=5, server_header=False)
     server = uvicorn.Server(config)
-    parent = multiprocessing.parent_process()
-    if parent is not None:
-        threading.Thread(target=_exit_with, args=(parent, server), daemon=True,
-                         name="prov-parent-watch").start()
+
+    def shut_down() -> None:
+        server.should_exit = True
+
+    exit_with_parent(shut_down)
     server.run(sockets=[sock])
-
-
-def _exit_with(parent: BaseProcess, server: uvicorn.Server) -> None:
-    wait([parent.sentinel])
-    server.should_exit = True
 
 
 def start_extra_processes(

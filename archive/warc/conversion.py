@@ -2,8 +2,10 @@
 
 The conversion record's block is ``application/warc-fields`` with one field,
 ``prov-extraction``, whose value is one line of JSON: the capture it refers to and the full
-extraction result (text, metadata, extractor name, version and options, or the error).
-Everything in the ``texts`` table can be rebuilt from these records alone.
+extraction result (text, metadata, extractor name, version and options, or the error), the
+extraction key (``archive.text.reuse``) and, when the result was not extracted again but
+copied from an earlier extraction of the same input, ``reused_from``: that extraction's
+conversion record. Everything in the ``texts`` table can be rebuilt from these records alone.
 
 Why warc-fields and not ``application/json``: pywb and cdxj-indexer index every record that is
 not warc-fields, so a JSON conversion record would be replayed in place of the page it was
@@ -21,26 +23,42 @@ from archive.index.rows import Capture
 from archive.surts import surt_of
 from archive.warc.record import WarcRecord, conversion_record
 
-__all__ = ["conversion_for", "text_row"]
+__all__ = ["FIELD", "conversion_body", "conversion_for", "row_from_body", "text_row"]
 
 CONVERSION_TYPE = "application/warc-fields"
 FIELD = "prov-extraction"
 
 
-def conversion_for(
+def conversion_body(
     capture: Capture,
     extraction: dict[str, Any],
-    record_id: str,
-    moment: datetime,
-    warcinfo_id: str | None,
-) -> WarcRecord:
+    key: str | None = None,
+    reused_from: str | None = None,
+) -> dict[str, Any]:
+    """The JSON object a conversion record holds for CAPTURE's EXTRACTION."""
     assert capture.record_id is not None
-    body = {
+    body: dict[str, Any] = {
         "refers_to": capture.record_id,
         "url": capture.url,
         "capture_date": capture.warc_date,
         "extraction": extraction,
     }
+    if key is not None:
+        body["extraction_key"] = key
+    if reused_from is not None:
+        body["reused_from"] = reused_from
+    return body
+
+
+def conversion_for(
+    capture: Capture,
+    body: dict[str, Any],
+    record_id: str,
+    moment: datetime,
+    warcinfo_id: str | None,
+) -> WarcRecord:
+    """The conversion record of BODY (``conversion_body``), referring to CAPTURE's record."""
+    assert capture.record_id is not None
     line = json.dumps(body, ensure_ascii=False, sort_keys=True)  # escapes every newline
     block = f"{FIELD}: {line}\r\n".encode()
     return conversion_record(
@@ -53,7 +71,11 @@ def text_row(block: bytes, record_id: str, extracted: str) -> dict[str, Any]:
     name, _, value = block.decode("utf-8").partition(":")
     if name != FIELD:
         raise ValueError(f"not a prov extraction record (field {name[:40]!r})")
-    body = json.loads(value)
+    return row_from_body(json.loads(value), record_id, extracted)
+
+
+def row_from_body(body: dict[str, Any], record_id: str, extracted: str) -> dict[str, Any]:
+    """The texts-table row for a conversion record's JSON object."""
     ex = body["extraction"]
     capture_date: str = body["capture_date"]
     stamp = "".join(ch for ch in capture_date if ch.isdigit())[:14]
@@ -80,4 +102,6 @@ def text_row(block: bytes, record_id: str, extracted: str) -> dict[str, Any]:
         "text_digest": digest_of(content.encode("utf-8")),
         "error": ex.get("error"),
         "extracted": extracted,
+        "extraction_key": body.get("extraction_key"),
+        "reused_from": body.get("reused_from"),
     }

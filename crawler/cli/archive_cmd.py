@@ -18,6 +18,7 @@ from crawler.cli.common import (
     report_storage_errors,
     run_text_stage,
     stamp_captures,
+    start_text_stage,
     storage_line,
 )
 from crawler.cli.output import (
@@ -179,8 +180,11 @@ def archive_urls(
     from crawler.runner import run_capture  # Scrapy loads only for commands that crawl
 
     seeds = list(dict.fromkeys(valid))
-    if stderr.is_terminal and not json_output:
-        with Progress(console=stderr, transient=True) as bar:
+    # the text stage runs beside the crawl, on each group of captures once indexed
+    stage = None if no_text else start_text_stage(archive_, single=len(seeds) == 1)
+    shown = stderr.is_terminal and not json_output
+    try:
+        with Progress(console=stderr, transient=True, disable=not shown) as bar:
             task = bar.add_task("archiving", total=len(seeds))
             outcome = run_capture(
                 seeds,
@@ -188,14 +192,12 @@ def archive_urls(
                 requisites=requisites,
                 proxy=proxy,
                 overrides=overrides,
-                progress=lambda _seed, _error: bar.advance(task),
+                progress=(lambda _seed, _error: bar.advance(task)) if shown else None,
+                indexed=stage.submit if stage is not None else None,
             )
-    else:
-        outcome = run_capture(
-            seeds, archive_.config, requisites=requisites, proxy=proxy, overrides=overrides
-        )
-    if not no_text:
-        run_text_stage(archive_, outcome.captures)
+    finally:
+        if stage is not None:
+            run_text_stage(archive_, [], stage=stage)
     finish_uploads(archive_)  # S3: wait a bounded time, say what stays pending
     stamped = stamp_captures(archive_, outcome.crawl_id)
     chains = _chains(outcome.captures)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import suppress
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -16,11 +15,11 @@ from archive.session import Session, open_session
 from archive.store import open_store
 from archive.store.s3.store import S3Store
 from archive.store.s3.uploader import PendingFile, pending_files
-from archive.timestamps import utcnow, warc_date
 from crawler.cli.output import fail, plural, stderr
 
 if TYPE_CHECKING:
-    from crawler.runner import CrawlOutcome
+    from archive.text.stage import TextStage
+    from crawler.outcome import CrawlOutcome
 
 __all__ = [
     "check_frontier",
@@ -30,6 +29,7 @@ __all__ = [
     "report_storage_errors",
     "run_text_stage",
     "stamp_captures",
+    "start_text_stage",
     "storage_line",
 ]
 
@@ -90,42 +90,74 @@ def check_frontier(config: Config) -> None:
         fail(f"{exc} (PROV_REDIS_URL turns on the shared frontier; unset it to crawl here)")
 
 
-def run_text_stage(session: Session, captures: list[Capture]) -> list[dict[str, Any]]:
-    """Extract the texts of CAPTURES and of those the text queue holds (recovered after a
-    crash, or left by a text stage that did not finish), one stderr line per failure; a
-    storage or index error (a full disk) ends the stage with one line, and what was queued
-    stays queued for the next run."""
-    from archive.text.stage import TextStage, wants_text
+def start_text_stage(session: Session, *, single: bool = False) -> TextStage:
+    """A text stage for SESSION, started: it extracts the captures given to its ``submit``
+    (the recorder's, during a crawl) until ``run_text_stage`` closes it. SINGLE: at most one
+    page is expected, extracted in this process (no worker pool to start)."""
+    from archive.text.stage import TextStage  # the extractors load only for commands with text
 
-    queue = TextQueue(session.index.engine)
-    fresh = [c for c in captures if wants_text(c)]
-    given = {c.record_id for c in fresh}
-    pending = queue.pending()
-    queued = [c for c in pending if c.record_id not in given and wants_text(c)]
-    if queued:
-        stderr.print(
-            f"prov: extracting the text of {len(queued)} earlier captures left without it "
-            "by an interrupted run",
-            markup=False,
+    return TextStage(
+        session.store, session.index, session.warc_dir, workers=1 if single else None
+    ).start()
+
+
+def run_text_stage(
+    session: Session,
+    captures: list[Capture],
+    *,
+    stage: TextStage | None = None,
+    reuse: bool = True,
+    collect: bool = False,
+) -> list[dict[str, Any]]:
+    """Extract the texts of CAPTURES (or close STAGE, which had them during the crawl), then
+    those the text queue still holds (recovered after a crash, or left by a text stage that did
+    not finish); one stderr line per failure. A storage or index error (a full disk) ends the
+    stage with one line, and what was queued stays queued for the next run. REUSE: an earlier
+    extraction of the same input stands for a new one. Returns the new rows with COLLECT."""
+    from archive.text.payloads import wants_text
+    from archive.text.stage import TextStage, TextSummary
+
+    rows: list[dict[str, Any]] = []
+    on_row = rows.append if collect else None
+
+    def new_stage(count: int) -> TextStage:
+        return TextStage(
+            session.store,
+            session.index,
+            session.warc_dir,
+            workers=1 if count <= 1 else None,
+            reuse=reuse,
+            on_row=on_row,
         )
-    todo = fresh + queued
-    ids = [c.record_id for c in fresh + pending if c.record_id]
-    saved = False
+
+    summary = TextSummary()
+    saved = stage is not None
     try:
-        queue.add((c.record_id for c in fresh if c.record_id), warc_date(utcnow()))
-        saved = True
-        rows = TextStage(session.store, session.index, session.warc_dir).run(todo)
+        if stage is not None:
+            summary.add(stage.close())
+        else:
+            todo = [c for c in captures if wants_text(c)]
+            saved = True
+            summary.add(new_stage(len(todo)).run(todo) if todo else TextSummary())
+        queue = TextQueue(session.index.engine)
+        pending = queue.pending()
+        queued = [c for c in pending if wants_text(c)]
+        if queued:
+            stderr.print(
+                f"prov: extracting the text of {len(queued)} earlier captures left without it "
+                "by an interrupted run",
+                markup=False,
+            )
+            summary.add(new_stage(len(queued)).run(queued))
+        queue.remove(c.record_id for c in pending if c.record_id and not wants_text(c))
     except (OSError, SQLAlchemyError) as exc:
         later = "; the next prov archive or prov reextract run extracts them" if saved else (
             "; prov reextract URL extracts them later"
         )
         stderr.print(f"prov: text stage failed: {error_line(exc)}{later}", markup=False)
-        return []
-    with suppress(SQLAlchemyError):  # a queued capture with text is not taken again anyway
-        queue.remove(ids)
-    for row in rows:
-        if row["error"]:
-            stderr.print(f"prov: no text: {row['url']}: {row['error']}", markup=False)
+        return rows
+    for url, error in summary.failed:
+        stderr.print(f"prov: no text: {url}: {error}", markup=False)
     return rows
 
 

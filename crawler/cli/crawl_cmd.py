@@ -21,6 +21,7 @@ from crawler.cli.common import (
     report_storage_errors,
     run_text_stage,
     stamp_captures,
+    start_text_stage,
 )
 from crawler.cli.output import (
     EXIT_OK,
@@ -143,14 +144,18 @@ def crawl(
         overrides["ROBOTSTXT_OBEY"] = False
     if allow_private:
         overrides["PROV_ALLOW_PRIVATE"] = True
-    outcome = run_spider(
-        CitationsSpider,
-        session.config,
-        {"url": url, "depth": depth, "follow": overridden},
-        proxy=proxy,
-        overrides=overrides,
-    )
-    run_text_stage(session, outcome.captures)
+    stage = start_text_stage(session)  # texts are extracted while the crawl goes on
+    try:
+        outcome = run_spider(
+            CitationsSpider,
+            session.config,
+            {"url": url, "depth": depth, "follow": overridden, "extract": stage.extract_page},
+            proxy=proxy,
+            overrides=overrides,
+            indexed=stage.submit,
+        )
+    finally:
+        run_text_stage(session, [], stage=stage)
     match_claims(session.index.engine, outcome.crawl_id, url)
     stamped = stamp_captures(session, outcome.crawl_id)
     graph = citation_graph(session.index, url, outcome.crawl_id)

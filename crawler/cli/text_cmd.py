@@ -40,7 +40,7 @@ def _when(value: str | None, option: str) -> str | None:
 
 def _texts_or_fail(url: str) -> list[RowMapping]:
     """The texts of URL; without any, exit 1 with the command that helps."""
-    from archive.text.stage import wants_text  # the extractors load only when needed
+    from archive.text.payloads import wants_text  # the extractors load only when needed
 
     session = open_configured_session()
     rows = TextIndex(session.index.engine).texts_of(url)
@@ -146,7 +146,7 @@ def reextract(
         fail("give a URL or --all (not both)")
     session = open_configured_session()
     captures = session.index.lookup(checked_url(url)) if url else list(session.index.all_captures())
-    rows = run_text_stage(session, captures)
+    rows = run_text_stage(session, captures, reuse=False, collect=True)
     finish_uploads(session)  # S3: the new text WARCs go up now (or wait in the spool)
     failed = [row for row in rows if row["error"]]
     if json_output:

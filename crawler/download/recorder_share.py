@@ -5,25 +5,42 @@ same WARC files under the same crawl id. The first handler opens the archive and
 recorder, the last one to close stops it. In a ``prov worker`` (``PROV_WORKER_ID`` set) every
 crawl's crawler shares the worker's recorder, which the worker holds from its start to its
 end (:func:`hold_worker_recorder`): one set of WARC files per worker process.
+
+A consumer of the captures a crawl indexes (the text stage of ``prov archive`` and ``prov
+crawl``) is registered under the crawl id beforehand (``register_indexed_sink``): Scrapy copies
+its settings, so objects cannot travel in them. A worker's recorder has none: the text of a
+frontier crawl is extracted on the machine that submitted it.
 """
 
 from __future__ import annotations
 
 import uuid
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from scrapy.crawler import Crawler
 
 from archive.capture.recorder import CaptureRecorder
+from archive.index.rows import Capture
 from archive.session import open_session
 from archive.timestamps import utcnow, warc_date
 from archive.warc.file import WarcWriter
 from archive.warc.record import DEFAULT_GZIP_LEVEL
 from crawler.settings_config import config_from_settings, warcinfo_fields
 
-__all__ = ["acquire_recorder", "hold_worker_recorder", "release_recorder", "worker_recorder"]
+__all__ = [
+    "IndexedSink",
+    "acquire_recorder",
+    "hold_worker_recorder",
+    "register_indexed_sink",
+    "release_recorder",
+    "unregister_indexed_sink",
+    "worker_recorder",
+]
+
+IndexedSink = Callable[[list[Capture]], object]
 
 
 @dataclass
@@ -34,6 +51,16 @@ class _Share:
 
 _shares: weakref.WeakKeyDictionary[Crawler, _Share] = weakref.WeakKeyDictionary()
 _worker_shares: dict[str, _Share] = {}
+_sinks: dict[str, IndexedSink] = {}
+
+
+def register_indexed_sink(crawl_id: str, sink: IndexedSink) -> None:
+    """SINK gets the captures of crawl CRAWL_ID each time the recorder has indexed some."""
+    _sinks[crawl_id] = sink
+
+
+def unregister_indexed_sink(crawl_id: str) -> None:
+    _sinks.pop(crawl_id, None)
 
 
 def hold_worker_recorder(settings: Any, worker_id: str) -> CaptureRecorder:
@@ -119,4 +146,5 @@ def _start_recorder(
         sync_interval=settings.getfloat("PROV_INDEX_SYNC_INTERVAL", 0.5),
         on_file_closed=uploader.submit if uploader else None,  # S3: upload off the reactor
         after_close=(lambda: uploader.drain(drain_timeout)) if uploader else None,
+        on_indexed=_sinks.get(crawl_id),
     ).start()

@@ -15,12 +15,9 @@ cancels the crawl (its queue is dropped; workers finish what they hold).
 from __future__ import annotations
 
 import logging
-import signal
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from types import FrameType
+from collections.abc import Callable
 from typing import Any
 
 from scrapy import Spider
@@ -40,6 +37,7 @@ from crawler.frontier.process import FrontierProcess, frontier_process
 from crawler.frontier.roles import submit_settings
 from crawler.outcome import CrawlOutcome
 from crawler.settings_config import load_settings, proxy_environment
+from crawler.sigterm import sigterm_raises
 
 __all__ = ["CrawlLost", "database_shown", "run_on_frontier", "spec_overrides"]
 
@@ -47,7 +45,7 @@ logger = logging.getLogger(__name__)
 POLL = 0.2
 NO_WORKER_NOTICE = 10.0  # seconds without any worker before saying so
 _STORAGE = ("PROV_HOME", "PROV_STORE", "PROV_DATABASE_URL", "PROV_REDIS_URL")
-_NOT_FOR_WORKERS = ("urls", "progress")  # seeds are pushed; callbacks stay here
+_NOT_FOR_WORKERS = ("urls", "progress", "extract")  # seeds are pushed; callbacks stay here
 
 
 class CrawlLost(ProvError):
@@ -74,22 +72,6 @@ def spec_overrides(overrides: dict[str, Any]) -> dict[str, Any]:
         for name, value in overrides.items()
         if name not in _STORAGE and not name.startswith("PROV_S3_")
     }
-
-
-@contextmanager
-def _sigterm_raises() -> Iterator[None]:
-    def handler(_signum: int, _frame: FrameType | None) -> None:
-        raise _Terminated
-
-    try:
-        previous = signal.signal(signal.SIGTERM, handler)
-    except ValueError:  # not the main thread
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 def run_on_frontier(
@@ -137,7 +119,7 @@ def run_on_frontier(
         if stats.get("finish_reason") == "shutdown":
             raise _Terminated
         frontier.gate.call(frontier.board.seeded, crawl_id)
-        with _sigterm_raises():
+        with sigterm_raises(_Terminated):
             progress = _Progress(spider_args.get("progress"), len(spider_args.get("urls") or []))
             counts = _wait_drained(frontier, crawl_id, notice, progress)
     except (KeyboardInterrupt, _Terminated):

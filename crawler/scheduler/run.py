@@ -10,13 +10,10 @@ per process); each article watch by a ``prov crawl`` child of its own.
 from __future__ import annotations
 
 import json
-import signal
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from types import FrameType
 from typing import Any
 
 from archive.errors import ProvError
@@ -29,6 +26,7 @@ from archive.watch.changes import check_for_change
 from archive.watch.claims import LOST, recheck_claims
 from archive.watch.lock import RunLock
 from archive.watch.notify import Notifier
+from crawler.sigterm import sigterm_raises
 
 __all__ = ["TRIGGERS", "Interrupted", "WatchRun", "run_watches"]
 
@@ -101,22 +99,6 @@ def _child(argv: list[str], timeout: float) -> tuple[int | None, str, str | None
         _stop(proc)
         raise
     return proc.returncode, out, None
-
-
-@contextmanager
-def _sigterm_interrupts() -> Iterator[None]:
-    def handler(_signum: int, _frame: FrameType | None) -> None:
-        raise Interrupted
-
-    try:
-        previous = signal.signal(signal.SIGTERM, handler)
-    except ValueError:  # not the main thread: the caller handles signals
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 def _lock_all(
@@ -203,7 +185,7 @@ def run_watches(
     notifier = Notifier(session.index.engine, session.config.webhook, log)
     active, others = _lock_all(session, watches, trigger, runs)
     try:
-        with _sigterm_interrupts():
+        with sigterm_raises(Interrupted):
             for group, argv in _jobs(active):
                 code, out, stopped = _child(argv, timeout)
                 crawl_id = _crawl_id_in(out)

@@ -14,15 +14,18 @@
 
 Every page, feed and sitemap fetched is archived by the download handler like any capture.
 Edges and claims go to the index through :class:`session.index.citations.CitationIndex`;
-claims are matched to source passages after the crawl, once texts are extracted.
+claims are matched to source passages after the crawl, once texts are extracted. Given the
+text stage's ``extract_page`` (``extract=``, as ``prov crawl`` does), pages are extracted in the
+text stage's pool, which then takes that result for the page's capture instead of extracting
+it a second time; without it, in a pool of the spider's own.
 """
 
 from __future__ import annotations
 
 import asyncio
 import multiprocessing
-from collections.abc import AsyncIterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
@@ -37,6 +40,7 @@ from archive.citations.links import CitationLink, LinkDecision, classify_links
 from archive.citations.registry import Registry, load_registry
 from archive.index.citations import CitationIndex
 from archive.index.database import open_engine
+from archive.orphans import exit_with_parent
 from archive.text.extraction import Extraction, extract
 from crawler.settings_config import config_from_settings
 from crawler.spiders.named_sources import NamedSourceDiscovery, Wanted
@@ -49,9 +53,15 @@ class CitationsSpider(NamedSourceDiscovery, Spider):
     custom_settings = {"PROV_EGRESS_POLICY": True}  # links and redirects: public addresses only
 
     def __init__(
-        self, url: str = "", depth: int | str = 1, follow: str | list[str] = "", **kwargs: Any
+        self,
+        url: str = "",
+        depth: int | str = 1,
+        follow: str | list[str] = "",
+        extract: Callable[[str, bytes, str | None], Future[dict[str, Any]]] | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        self.extract_page = extract  # the text stage's, which keeps the result for the capture
         if not url:
             raise ValueError("citations spider needs -a url=ARTICLE_URL")
         self.article_url = url
@@ -76,15 +86,17 @@ class CitationsSpider(NamedSourceDiscovery, Spider):
 
     async def _extract(self, response: Response) -> Extraction:
         """Main text off the reactor thread, in a worker process."""
+        header = response.headers.get(b"Content-Type")
+        content_type = header.decode("latin-1") if header else None
+        if self.extract_page is not None:
+            found = self.extract_page(response.url, response.body, content_type)
+            data: dict[str, Any] = await asyncio.wrap_future(found)
+            return Extraction.from_dict(data)
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn"))
-        content_type = response.headers.get(b"Content-Type")
-        future = self._pool.submit(
-            extract,
-            response.body,
-            response.url,
-            content_type.decode("latin-1") if content_type else None,
-        )
+            self._pool = ProcessPoolExecutor(
+                2, mp_context=multiprocessing.get_context("spawn"), initializer=exit_with_parent
+            )
+        future = self._pool.submit(extract, response.body, response.url, content_type)
         return await asyncio.wrap_future(future)
 
     def _meta(self, response: Response | None, **extra: Any) -> dict[str, Any]:

@@ -62,3 +62,26 @@ class Extraction:
             "options": dict(self.options),
             "error": self.error,
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Extraction:
+        """The ``Extraction`` of a ``to_dict()`` result."""
+        anchors = data.get("anchors")
+        return cls(
+            text=data.get("text") or "",
+            title=data.get("title"),
+            author=data.get("author"),
+            date=data.get("date"),
+            sitename=data.get("sitename"),
+            language=data.get("language"),
+            canonical_url=data.get("canonical_url"),
+            links=tuple((str(href), str(anchor)) for href, anchor in data.get("links") or ()),
+            anchors=None
+            if anchors is None
+            else tuple((str(href), int(start), int(end)) for href, start, end in anchors),
+            encoding=data.get("encoding"),
+            extractor=data.get("extractor") or "",
+            extractor_version=data.get("extractor_version") or "",
+            options=dict(data.get("options") or {}),
+            error=data.get("error"),
+        )
