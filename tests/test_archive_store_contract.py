@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -135,3 +136,36 @@ def test_s3_reads_one_record_with_one_ranged_get(case: Case) -> None:
     assert len(calls) == 1
     end = row["offset"] + row["length"] - 1
     assert calls[0]["Range"] == f"bytes={row['offset']}-{end}"
+
+
+def test_a_file_being_closed_stays_readable_through_its_rename(case: Case) -> None:
+    """A reader racing the writer's rename of NAME.open to NAME (the text stage reads records
+    of a file the crawl is still writing) always finds one of the two."""
+    data = random.Random(7).randbytes(300)
+    names = [f"prov-closing-{n:04d}.warc.gz" for n in range(1500)]
+    for name in names:
+        (case.session.warc_dir / f"{name}.open").write_bytes(data)
+    closing = [0]
+    reading = threading.Event()  # the reader has taken the file about to be closed
+
+    def close_each() -> None:
+        for n, name in enumerate(names):
+            reading.clear()
+            closing[0] = n
+            reading.wait(5)
+            final = case.session.warc_dir / name
+            final.with_name(f"{name}.open").rename(final)
+
+    closer = threading.Thread(target=close_each)
+    closer.start()
+    reads, errors = 0, []
+    while closer.is_alive():
+        uri = case.store.uri_for(names[closing[0]])
+        reading.set()
+        try:
+            assert case.store.read_range(uri, 100, 50) == data[100:150]
+        except StoreError as exc:
+            errors.append(str(exc))
+        reads += 1
+    closer.join()
+    assert not errors, f"{len(errors)} of {reads} reads failed: {errors[0]}"

@@ -25,6 +25,7 @@ ARCHIVE_TOP_LEVEL = {
     "egress",
     "errors",
     "http_response",
+    "orphans",
     "session",
     "surts",
     "timestamps",

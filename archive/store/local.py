@@ -8,7 +8,7 @@ from typing import IO
 from urllib.parse import unquote, urlparse
 
 from archive.store.base import StoredFile, StoreError
-from archive.warc.file import OPEN_SUFFIX
+from archive.warc.file import OPEN_SUFFIX, open_written
 
 __all__ = ["LocalStore"]
 
@@ -26,12 +26,7 @@ class LocalStore:
         parts = urlparse(uri)
         if parts.scheme != "file":
             raise StoreError(f"{uri}: not a file:// URI")
-        path = Path(unquote(parts.path))
-        if not path.exists():
-            open_path = path.with_name(path.name + OPEN_SUFFIX)
-            if open_path.exists():
-                return open_path
-        return path
+        return Path(unquote(parts.path))
 
     def _moved(self, uri: str) -> str:
         """A hint when URI is gone but this store holds a file of its name (a moved PROV_HOME)."""
@@ -43,7 +38,7 @@ class LocalStore:
 
     def read_range(self, uri: str, offset: int, length: int) -> bytes:
         try:
-            with self._path(uri).open("rb") as stream:
+            with open_written(self._path(uri)) as stream:
                 stream.seek(offset)
                 data = stream.read(length)
         except OSError as exc:
@@ -55,7 +50,7 @@ class LocalStore:
 
     def open_file(self, uri: str) -> IO[bytes]:
         try:
-            return self._path(uri).open("rb")
+            return open_written(self._path(uri))
         except OSError as exc:
             reason = exc.strerror or exc
             raise StoreError(f"cannot open {uri}: {reason}{self._moved(uri)}") from None

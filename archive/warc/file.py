@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from archive.timestamps import Clock, timestamp14, utcnow
 from archive.warc.record import (
@@ -32,7 +33,14 @@ from archive.warc.record import (
     warcinfo_record,
 )
 
-__all__ = ["OPEN_SUFFIX", "RecordLocation", "WarcFile", "WarcWriter", "fsync_directory"]
+__all__ = [
+    "OPEN_SUFFIX",
+    "RecordLocation",
+    "WarcFile",
+    "WarcWriter",
+    "fsync_directory",
+    "open_written",
+]
 
 OPEN_SUFFIX = ".open"
 DEFAULT_MAX_FILE_SIZE = 1_000_000_000
@@ -52,6 +60,19 @@ def fsync_directory(directory: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def open_written(path: Path) -> IO[bytes]:
+    """Open the WARC file PATH for reading, as ``NAME.open`` while its writer still holds it.
+
+    The writer renames ``NAME.open`` to ``NAME`` when it closes the file, at any moment. The
+    open name is tried first: if it is gone, the rename has happened and ``NAME`` is there
+    (checking ``NAME`` first could miss both). Raises FileNotFoundError if neither exists.
+    """
+    try:
+        return path.with_name(path.name + OPEN_SUFFIX).open("rb")
+    except FileNotFoundError:
+        return path.open("rb")
 
 
 class WarcFile:

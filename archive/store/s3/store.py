@@ -18,7 +18,7 @@ from urllib.parse import urlparse
 from archive.config import ConfigError, S3Options
 from archive.store.base import StoredFile, StoreError
 from archive.store.s3.client import describe, error_code, is_config_error, is_missing, make_client
-from archive.warc.file import OPEN_SUFFIX
+from archive.warc.file import open_written
 
 __all__ = ["S3Store"]
 
@@ -70,26 +70,24 @@ class S3Store:
         return parts.netloc, parts.path.lstrip("/")
 
     def spool_path(self, uri: str) -> Path | None:
-        """The spool copy of URI (``NAME`` or ``NAME.open``) if this store has one."""
+        """Where URI's spool copy is (``NAME``; ``NAME.open`` while written: open it with
+        :func:`open_written`), or None if URI is not an object of this store."""
         bucket, key = self._split(uri)
         name = key.rsplit("/", 1)[-1]
         if bucket != self.bucket or self.key_for(name) != key:
             return None
-        for path in (self.spool / name, self.spool / (name + OPEN_SUFFIX)):
-            if path.exists():
-                return path
-        return None
+        return self.spool / name
 
     def read_range(self, uri: str, offset: int, length: int) -> bytes:
         local = self.spool_path(uri)
         data: bytes | None = None
         if local is not None:
             try:
-                with local.open("rb") as stream:
+                with open_written(local) as stream:
                     stream.seek(offset)
                     data = stream.read(length)
             except FileNotFoundError:
-                data = None  # uploaded and removed meanwhile: read the bucket
+                data = None  # not in the spool (any more): read the bucket
         if data is None:
             bucket, key = self._split(uri)
             try:
@@ -119,7 +117,9 @@ class S3Store:
         if local is None:
             raise StoreError(f"{uri}: no such object (and no spool copy)")
         try:
-            return local.open("rb")
+            return open_written(local)
+        except FileNotFoundError:
+            raise StoreError(f"{uri}: no such object (and no spool copy)") from None
         except OSError as exc:
             raise StoreError(f"cannot open {local}: {exc.strerror or exc}") from None
 
