@@ -231,7 +231,11 @@ def test_revisits_are_not_extracted_and_a_payload_seen_before_reuses_its_text(
         assert kinds == ["response", 1, "revisit", 1, "response", 2, "response", 3]
         first, changed, back = _texts(prov_home, url)
         assert (first["reused_from"], changed["reused_from"]) == (None, None)
-        assert back["reused_from"] == first["conversion_record_id"]
+        shown = [
+            {k: row[k] for k in ("extraction_key", "error", "reused_from", "conversion_record_id")}
+            for row in (first, changed, back)
+        ]
+        assert back["reused_from"] == first["conversion_record_id"], (shown, result.stderr)
         assert back["extraction_key"] == first["extraction_key"] != changed["extraction_key"]
         assert (back["text"], back["links"]) == (first["text"], first["links"])
         assert back["capture_record_id"] != first["capture_record_id"]

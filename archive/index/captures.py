@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, insert, select, text, update
 
+from archive.index.chunked import rows_matching
 from archive.index.rows import CAPTURE_FIELDS, Capture, PreviousCapture
 from archive.index.schema import captures, crawls, warc_files
 from archive.surts import surt_of
@@ -153,14 +154,9 @@ class CaptureIndex:
 
     def by_record_ids(self, record_ids: Iterable[str]) -> list[Capture]:
         """The captures whose primary record is one of RECORD_IDS."""
-        wanted = list(dict.fromkeys(record_ids))
-        found: list[Capture] = []
         with self.engine.connect() as conn:
-            for start in range(0, len(wanted), 500):
-                part = wanted[start : start + 500]
-                query = select(captures).where(captures.c.record_id.in_(part))
-                found.extend(Capture.from_row(row) for row in conn.execute(query))
-        return found
+            rows = rows_matching(conn, captures, captures.c.record_id, record_ids)
+            return [Capture.from_row(row) for row in rows]
 
     def all_captures(self) -> Iterable[Capture]:
         with self.engine.connect() as conn:

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Engine, insert, select
 
+from archive.index.chunked import rows_matching
 from archive.index.stamp_tables import record_proofs, timestamp_tokens
 
 __all__ = ["StampIndex"]
@@ -54,16 +55,9 @@ class StampIndex:
 
     def proofs_for(self, record_ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
         """The proofs of each record of RECORD_IDS (a record may be in several batches)."""
-        wanted = list(dict.fromkeys(record_ids))
         found: dict[str, list[dict[str, Any]]] = {}
         with self.engine.connect() as conn:
-            for start in range(0, len(wanted), 500):
-                query = (
-                    select(record_proofs)
-                    .where(record_proofs.c.record_id.in_(wanted[start : start + 500]))
-                    .order_by(record_proofs.c.id)
-                )
-                for row in conn.execute(query).mappings():
-                    item = {**row, "path": json.loads(row["path"])}
-                    found.setdefault(row["record_id"], []).append(item)
+            for row in rows_matching(conn, record_proofs, record_proofs.c.record_id, record_ids):
+                item = {**row, "path": json.loads(row["path"])}
+                found.setdefault(row["record_id"], []).append(item)
         return found

@@ -11,6 +11,7 @@ from sqlalchemy import Engine, delete, func, insert, select, text
 from sqlalchemy.engine import RowMapping
 
 from archive.errors import ProvError
+from archive.index.chunked import rows_matching
 from archive.index.schema import texts
 from archive.surts import surt_of
 
@@ -84,36 +85,17 @@ class TextIndex:
 
     def newest_for_captures(self, record_ids: Sequence[str]) -> dict[str, RowMapping]:
         """The newest extraction of each capture of RECORD_IDS that has one."""
-        wanted = list(dict.fromkeys(record_ids))
-        found: dict[str, RowMapping] = {}
         with self.engine.connect() as conn:
-            for start in range(0, len(wanted), 500):
-                query = (
-                    select(texts)
-                    .where(texts.c.capture_record_id.in_(wanted[start : start + 500]))
-                    .order_by(texts.c.id)
-                )
-                for row in conn.execute(query).mappings():
-                    found[row["capture_record_id"]] = row
-        return found
+            rows = rows_matching(conn, texts, texts.c.capture_record_id, record_ids)
+            return {row["capture_record_id"]: row for row in rows}
 
     def reusable(self, keys: Sequence[str]) -> dict[str, RowMapping]:
         """The newest successful extraction of each extraction key of KEYS that has one."""
-        wanted = list(dict.fromkeys(keys))
-        found: dict[str, RowMapping] = {}
         with self.engine.connect() as conn:
-            for start in range(0, len(wanted), 500):
-                query = (
-                    select(texts)
-                    .where(
-                        texts.c.extraction_key.in_(wanted[start : start + 500]),
-                        texts.c.error.is_(None),
-                    )
-                    .order_by(texts.c.id)
-                )
-                for row in conn.execute(query).mappings():
-                    found[row["extraction_key"]] = row
-        return found
+            rows = rows_matching(
+                conn, texts, texts.c.extraction_key, keys, texts.c.error.is_(None)
+            )
+            return {row["extraction_key"]: row for row in rows}
 
     def clear(self) -> None:
         with self.engine.begin() as conn:
