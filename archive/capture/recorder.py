@@ -37,7 +37,7 @@ from archive.errors import error_line
 from archive.index.captures import CaptureIndex
 from archive.index.rows import Capture
 from archive.timestamps import utcnow, warc_date
-from archive.warc.cdxj import INDEXED_TYPES, cdxj_line, cdxj_path_for, write_cdxj
+from archive.warc.cdxj import INDEXED_TYPES, capture_cdxj, cdxj_path_for, write_cdxj
 from archive.warc.file import WarcWriter
 from archive.warc.record import RecordIdFactory, new_record_id
 
@@ -206,15 +206,8 @@ class CaptureRecorder:
             row.update(warc=None, offset=None, length=None)
         if built.primary.warc_type in INDEXED_TYPES:
             self._cdxj[warc.name].append(
-                cdxj_line(
-                    row["url"],
-                    row["timestamp"],
-                    mime="warc/revisit" if row["record_type"] == "revisit" else row["mime"],
-                    status=row["status"],
-                    digest=row["payload_digest"],
-                    length=primary.length,
-                    offset=primary.offset,
-                    filename=warc.name,
+                capture_cdxj(
+                    row, filename=warc.name, offset=primary.offset, length=primary.length
                 )
             )
         if not self._pending:

@@ -23,7 +23,7 @@ from typing import IO
 from sqlalchemy import Engine, func, select
 
 from archive.index.schema import captures
-from archive.warc.cdxj import INDEXED_TYPES, cdxj_line, write_cdxj
+from archive.warc.cdxj import INDEXED_TYPES, capture_cdxj, write_cdxj
 
 __all__ = ["COLLECTION", "PywbProcess", "ReplayIndex", "free_port", "pywb_command"]
 
@@ -78,15 +78,11 @@ class ReplayIndex:
                     )
                 ).mappings()
                 lines = [
-                    cdxj_line(
-                        row["url"],
-                        row["timestamp"],
-                        mime="warc/revisit" if row["record_type"] == "revisit" else row["mime"],
-                        status=row["status"],
-                        digest=row["payload_digest"],
-                        length=row["length"],
-                        offset=row["offset"],
+                    capture_cdxj(
+                        row,
                         filename=str(row["warc"]).rstrip("/").rsplit("/", 1)[-1],
+                        offset=row["offset"],
+                        length=row["length"],
                     )
                     for row in rows
                 ]

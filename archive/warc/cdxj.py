@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from archive.surts import surt_of
 
-__all__ = ["INDEXED_TYPES", "cdxj_line", "cdxj_path_for", "write_cdxj"]
+__all__ = ["INDEXED_TYPES", "capture_cdxj", "cdxj_line", "cdxj_path_for", "write_cdxj"]
 
 INDEXED_TYPES = frozenset({"response", "revisit", "resource"})
 
@@ -33,6 +34,21 @@ def cdxj_line(
         fields["digest"] = digest
     fields.update(length=str(length), offset=str(offset), filename=filename)
     return f"{surt_of(url)} {timestamp} {json.dumps(fields)}"
+
+
+def capture_cdxj(row: Mapping[Any, Any], *, filename: str, offset: int, length: int) -> str:
+    """The CDXJ line of the capture index ROW whose record is at OFFSET, LENGTH of FILENAME
+    (a revisit has pywb's type ``warc/revisit``)."""
+    return cdxj_line(
+        row["url"],
+        row["timestamp"],
+        mime="warc/revisit" if row["record_type"] == "revisit" else row["mime"],
+        status=row["status"],
+        digest=row["payload_digest"],
+        length=length,
+        offset=offset,
+        filename=filename,
+    )
 
 
 def write_cdxj(path: Path, lines: Iterable[str]) -> Path:

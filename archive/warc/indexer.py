@@ -16,7 +16,7 @@ from warcio.archiveiterator import ArchiveIterator
 from archive.http_response import media_type
 from archive.surts import surt_of
 from archive.timestamps import parse_warc_date, timestamp14, warc_date
-from archive.warc.cdxj import cdxj_line
+from archive.warc.cdxj import capture_cdxj
 from archive.warc.conversion import text_row
 
 __all__ = ["IndexedRecord", "index_warc", "index_warc_path"]
@@ -109,16 +109,7 @@ def index_warc(stream: IO[bytes], filename: str, uri: str) -> Iterator[IndexedRe
             location=location,
         )
         rows_by_id[record_id] = row
-        line = cdxj_line(
-            url,
-            row["timestamp"],
-            mime="warc/revisit" if kind == "revisit" else mime,
-            status=status,
-            digest=row["payload_digest"],
-            length=length,
-            offset=offset,
-            filename=filename,
-        )
+        line = capture_cdxj(row, filename=filename, offset=offset, length=length)
         pending.append(IndexedRecord(row, line))
     yield from pending
 
