@@ -230,3 +230,25 @@ def test_every_error_of_prov_derives_from_one_base() -> None:
         getattr(importlib.import_module(name), cls), ProvError
     )]
     assert not strays, strays
+
+
+def test_the_command_line_starts_without_the_heavy_libraries() -> None:
+    """Every prov command pays for what ``crawler.cli`` imports at start: the web app, the
+    crawler, the extractors, the citation rules, Redis, S3 and cryptography load only in
+    the commands that use them."""
+    import subprocess
+    import sys
+
+    heavy = (
+        "archive.citations", "archive.serve", "boto3", "cryptography", "fastapi", "pypdf",
+        "redis", "scrapy", "trafilatura", "twisted", "uvicorn",
+    )
+    code = (
+        "import sys, crawler.cli\n"
+        f"print(' '.join(m for m in {heavy!r} if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=REPO
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == []

@@ -11,9 +11,6 @@ from rich.markup import escape
 from rich.table import Table
 from w3lib.url import safe_url_string
 
-from archive.citations.lookup import citation_graph
-from archive.citations.registry import load_registry
-from archive.citations.registry_file import RegistryError
 from archive.egress import parse_networks
 from archive.index.rows import Capture
 from crawler.cli.common import (
@@ -128,6 +125,10 @@ def crawl(
     overridden = [checked_url(u, "--follow") for u in follow or []]
     if proxy is not None:
         checked_url(proxy, "--proxy", userinfo=True)
+    from archive.citations.lookup import citation_graph  # the citation rules load only here
+    from archive.citations.registry import load_registry
+    from archive.citations.registry_file import RegistryError
+
     try:
         load_registry()  # a bad PROV_SOURCES file is bad input: say so before anything runs
         parse_networks(os.environ.get("PROV_ALLOW_NETWORKS", ""))
@@ -193,6 +194,8 @@ def sources(
     if output_format not in ("json", "prov-o"):
         fail(f"--format {output_format!r}: use json or prov-o")
     session = open_configured_session()
+    from archive.citations.lookup import citation_graph
+
     graph = citation_graph(session.index, url)
     if graph["crawl_id"] is None:
         fail(f"no citation crawl of {url} (run prov crawl {url})", EXIT_SOME_FAILED)

@@ -4,24 +4,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from archive.config import Config, ConfigError
 from archive.errors import error_line
-from archive.export.package import Signer, export_package
 from archive.export.selection import SelectionError, Selector
-from archive.export.signing import (
-    SigningKeyError,
-    create_key,
-    key_fingerprint,
-    load_key,
-    public_key_b64,
-    sign_hash,
-)
-from archive.export.signing_service import SigningServiceError, remote_signer
-from archive.export.tsa import load_anchors
 from archive.store.base import StoreError
 from archive.timestamps import parse_timestamp, timestamp14
 from crawler import __version__
@@ -36,6 +25,9 @@ from crawler.cli.output import (
     stderr,
     stdout,
 )
+
+if TYPE_CHECKING:  # packaging and signing (citations, cryptography) load only for prov export
+    from archive.export.package import Signer
 
 __all__ = ["export", "key_app", "key_create", "key_show"]
 
@@ -76,6 +68,16 @@ def _selector(
 
 def _signer(config: Config) -> tuple[Signer, str]:
     """The signer of packages and how to name it; a missing or bad key is exit 2."""
+    from archive.export.signing import (
+        SigningKeyError,
+        key_fingerprint,
+        load_key,
+        public_key_b64,
+        sign_hash,
+    )
+    from archive.export.signing_service import remote_signer
+    from archive.export.tsa import load_anchors
+
     options = config.evidence
     try:
         anchors = load_anchors(options.tsa_certs)
@@ -117,6 +119,9 @@ def export(
     json_output: JsonOption = False,
 ) -> None:
     """Write a signed, RFC 3161-timestamped WACZ evidence package."""
+    from archive.export.package import export_package
+    from archive.export.signing_service import SigningServiceError
+
     if wacz is None:
         fail("give the package to write with --wacz OUT.wacz")
     out = wacz.expanduser().absolute()
@@ -173,6 +178,8 @@ def export(
 
 
 def _key_json(path: Path, public: str) -> dict[str, str]:
+    from archive.export.signing import key_fingerprint
+
     return {"path": str(path), "public_key": public, "fingerprint": key_fingerprint(public)}
 
 
@@ -188,6 +195,8 @@ def _print_key(data: dict[str, str], json_output: bool, verb: str) -> None:
 @key_app.command("create")
 def key_create(json_output: JsonOption = False) -> None:
     """Make the ECDSA P-256 signing key at PROV_SIGNING_KEY (never replaces one)."""
+    from archive.export.signing import SigningKeyError, create_key, public_key_b64
+
     path = _config().evidence.signing_key
     try:
         key = create_key(path)
@@ -202,6 +211,8 @@ def key_create(json_output: JsonOption = False) -> None:
 @key_app.command("show")
 def key_show(json_output: JsonOption = False) -> None:
     """The public key and fingerprint of the signing key."""
+    from archive.export.signing import SigningKeyError, load_key, public_key_b64
+
     path = _config().evidence.signing_key
     try:
         key = load_key(path)

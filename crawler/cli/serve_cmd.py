@@ -5,20 +5,19 @@ from __future__ import annotations
 import json
 import socket
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from archive.config import ConfigError
 from archive.index.tokens import TokenError, TokenIndex
-from archive.serve import ReplayPlan, ServeSettings, create_app
-from archive.serve.processes import start_extra_processes, stop_extra_processes
-from archive.serve.replay import COLLECTION, PywbProcess, free_port, pywb_command
-from archive.serve.settings import is_loopback_host
-from archive.session import Session
 from crawler.cli.common import open_configured_session
 from crawler.cli.output import JsonOption, fail, print_json, stderr, stdout
+
+if TYPE_CHECKING:  # archive.serve loads FastAPI: only prov serve imports it
+    from archive.serve import ReplayPlan, ServeSettings
+    from archive.session import Session
 
 __all__ = ["create_token", "list_tokens", "revoke_token", "serve", "token_app"]
 
@@ -42,6 +41,9 @@ def _listener(host: str, port: int) -> socket.socket:
 
 
 def _replay_plan(settings: ServeSettings, session: Session, app_port: int) -> ReplayPlan | None:
+    from archive.serve import ReplayPlan
+    from archive.serve.replay import COLLECTION, PywbProcess, free_port, pywb_command
+
     if not settings.replay:
         return None
     command = pywb_command(settings.pywb)
@@ -85,6 +87,10 @@ def serve(
 ) -> None:
     """The web app, the HTTP API, Memento and replay (pywb on its own origin)."""
     import uvicorn
+
+    from archive.serve import ServeSettings, create_app
+    from archive.serve.processes import start_extra_processes, stop_extra_processes
+    from archive.serve.settings import is_loopback_host
 
     try:
         settings = ServeSettings.from_env().with_options(

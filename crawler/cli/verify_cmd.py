@@ -23,7 +23,6 @@ from crawler.cli.output import (
     stderr,
     stdout,
 )
-from crawler.cli.verify_wacz import verify_wacz
 
 __all__ = ["verify"]
 
@@ -68,6 +67,8 @@ def verify(
     if wacz is not None:
         if names:
             fail("--wacz checks one package: give no WARC names with it")
+        from crawler.cli.verify_wacz import verify_wacz  # cryptography loads only here
+
         verify_wacz(wacz, tsa_cert or [], key or [], json_output)
     if tsa_cert or key:
         fail("--tsa-cert and --key go with --wacz FILE")

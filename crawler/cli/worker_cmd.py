@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
 from archive.config import Config, ConfigError
-from archive.frontier.client import FrontierUnavailable, Gate, connect
-from archive.frontier.crawls import ACTIVE, CrawlBoard, CrawlCounts
 from archive.index.crawls import CrawlIndex
 from archive.timestamps import utcnow, warc_date
 from crawler.cli.common import finish_uploads, open_configured_session
@@ -24,6 +22,11 @@ from crawler.cli.output import (
     stderr,
     stdout,
 )
+
+if TYPE_CHECKING:  # the frontier loads redis: only the commands that use it import it
+    from archive.config import FrontierOptions
+    from archive.frontier.client import Gate
+    from archive.frontier.crawls import CrawlBoard, CrawlCounts
 
 __all__ = ["crawls", "worker"]
 
@@ -74,12 +77,20 @@ def _log_warnings() -> None:
         logging.getLogger(name).addHandler(handler)
 
 
+def _board(frontier: FrontierOptions) -> tuple[CrawlBoard, Gate]:
+    from archive.frontier.client import Gate, connect
+    from archive.frontier.crawls import CrawlBoard
+
+    return CrawlBoard(connect(frontier, timeout=3), frontier.prefix), Gate(frontier.shown)
+
+
 def _frontier_counts(config: Config, ids: list[str]) -> dict[str, CrawlCounts] | None:
     """The frontier's counts of crawls IDS (and of every active one); None: Redis is away."""
+    from archive.frontier.client import FrontierUnavailable
+
     if config.frontier is None:
         return None
-    board = CrawlBoard(connect(config.frontier, timeout=3), config.frontier.prefix)
-    gate = Gate(config.frontier.shown)
+    board, gate = _board(config.frontier)
     try:
         found = gate.call(board.counts, [*ids, *gate.call(board.crawl_ids)])
     except FrontierUnavailable as exc:
@@ -90,10 +101,12 @@ def _frontier_counts(config: Config, ids: list[str]) -> dict[str, CrawlCounts] |
 
 
 def _cancel(config: Config, crawl_id: str) -> None:
+    from archive.frontier.client import FrontierUnavailable
+    from archive.frontier.crawls import ACTIVE
+
     if config.frontier is None:
         fail(f"prov crawls --cancel {NEEDS_REDIS}")
-    board = CrawlBoard(connect(config.frontier, timeout=3), config.frontier.prefix)
-    gate = Gate(config.frontier.shown)
+    board, gate = _board(config.frontier)
     try:
         found = gate.call(board.counts, [crawl_id])
         if not found:
