@@ -41,9 +41,19 @@ class ReplayPlan:
         self.public_base = public_base
 
 
-def _refresher(state: ServeState, stop: threading.Event) -> None:
-    """Keep pywb's index current with captures other prov processes add."""
+def _refresher(state: ServeState, pywb: PywbProcess, stop: threading.Event) -> None:
+    """Keep pywb running, and its index current with captures other prov processes add."""
     while not stop.wait(REFRESH_SECONDS):
+        try:
+            status = pywb.restart_if_gone()
+        except OSError as exc:  # the next tick tries again
+            logger.error("prov: serve: pywb is down and did not start again: %s", exc)
+        else:
+            if status is not None:
+                logger.error(
+                    "prov: serve: pywb exited with status %s; started again (restart %d, see %s)",
+                    status, pywb.restarts, pywb.log_path,
+                )
         try:
             state.refresh_replay()
         except Exception as exc:  # the index may be busy: the next tick tries again
@@ -107,7 +117,9 @@ def create_app(
         if replay is not None:
             state.refresh_replay()
             replay.process.start()
-            refresher = threading.Thread(target=_refresher, args=(state, stop), daemon=True)
+            refresher = threading.Thread(
+                target=_refresher, args=(state, replay.process, stop), daemon=True
+            )
             refresher.start()
         state.runner.start()
         try:

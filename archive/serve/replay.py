@@ -106,7 +106,8 @@ def _config(index_dir: Path, archive_paths: list[str]) -> str:
 
 
 class PywbProcess:
-    """``wayback`` on HOST:PORT in WORKDIR, started and stopped with the app."""
+    """``wayback`` on HOST:PORT in WORKDIR, started and stopped with the app; started again
+    by :meth:`restart_if_gone` if it exits on its own (a crash, the OOM killer)."""
 
     def __init__(
         self, command: list[str], workdir: Path, host: str, port: int, archive_paths: list[str]
@@ -117,8 +118,15 @@ class PywbProcess:
         self.port = port
         self.archive_paths = archive_paths
         self.index_dir = workdir / "indexes"
+        self.restarts = 0
         self._process: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
+        self._lock = threading.Lock()  # start, restart and stop, from two threads
+        self._stopped = False
+
+    @property
+    def log_path(self) -> Path:
+        return self.workdir / "pywb.log"
 
     def start(self, wait: float = 60.0) -> None:
         self.workdir.mkdir(parents=True, exist_ok=True)
@@ -126,18 +134,31 @@ class PywbProcess:
         (self.workdir / "config.yaml").write_text(
             _config(self.index_dir, self.archive_paths), encoding="utf-8"
         )
-        self._log = (self.workdir / "pywb.log").open("ab")
+        with self._lock:
+            if self._stopped:
+                return
+            process = self._spawn()
+        self._wait_listening(process, wait)
+
+    def _spawn(self) -> subprocess.Popen[bytes]:
+        if self._log is None:
+            self._log = self.log_path.open("ab")
         env = {k: v for k, v in os.environ.items() if k != "PROV_API_TOKENS"}
         self._process = subprocess.Popen(
             [*self.command, "-b", self.host, "-p", str(self.port)],
             cwd=self.workdir, stdin=subprocess.DEVNULL, stdout=self._log, stderr=self._log,
             env=env,
         )
+        return self._process
+
+    def _wait_listening(self, process: subprocess.Popen[bytes], wait: float) -> None:
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
-            if self._process.poll() is not None:
-                raise OSError(f"pywb exited with status {self._process.returncode} "
-                              f"(see {self.workdir / 'pywb.log'})")
+            if process.poll() is not None:
+                if self._stopped:
+                    return
+                raise OSError(f"pywb exited with status {process.returncode} "
+                              f"(see {self.log_path})")
             try:
                 with socket.create_connection((self.host, self.port), timeout=0.5):
                     return
@@ -145,13 +166,29 @@ class PywbProcess:
                 time.sleep(0.1)
         raise OSError(f"pywb did not listen on {self.host}:{self.port} within {wait:g} s")
 
+    def restart_if_gone(self, wait: float = 60.0) -> int | None:
+        """If pywb has exited since it was started (and stop() was not called), start it
+        again on the same port; returns the status it exited with, None if it was running.
+        Raises OSError if it does not come back (the next call tries again)."""
+        with self._lock:
+            gone = self._process
+            if self._stopped or gone is None or gone.poll() is None:
+                return None
+            self.restarts += 1
+            process = self._spawn()
+        self._wait_listening(process, wait)
+        return gone.returncode
+
     def stop(self) -> None:
-        if self._process is not None and self._process.poll() is None:
-            self._process.terminate()
+        with self._lock:
+            self._stopped = True
+            process = self._process
+        if process is not None and process.poll() is None:
+            process.terminate()
             try:
-                self._process.wait(10)
+                process.wait(10)
             except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
+                process.kill()
+                process.wait()
         if self._log is not None:
             self._log.close()
