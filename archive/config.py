@@ -6,6 +6,7 @@
 | ``PROV_STORE`` | ``file://$PROV_HOME/warcs`` |
 | ``PROV_DATABASE_URL`` | ``sqlite:///$PROV_HOME/index.sqlite`` |
 | ``PROV_REDIS_URL`` | unset (no shared frontier) |
+| ``PROV_CRAWL_ID`` | random, per crawl (``prov serve`` sets it for its jobs, to follow them) |
 
 With an ``s3://`` store:
 
@@ -70,6 +71,8 @@ from __future__ import annotations
 
 import base64
 import os
+import re
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -111,6 +114,14 @@ def env_number(env: Mapping[str, str], name: str, default: float, minimum: float
     return value
 
 
+def _crawl_id(value: str | None) -> str | None:
+    if not value:
+        return None
+    if not re.fullmatch(r"[0-9a-f]{16,32}", value):
+        raise ConfigError(f"PROV_CRAWL_ID={value[:40]!r}: give 16 to 32 lowercase hex digits")
+    return value
+
+
 @dataclass(frozen=True)
 class Config:
     home: Path
@@ -122,6 +133,7 @@ class Config:
     webhook: WebhookOptions = field(default_factory=lambda: WebhookOptions())
     scheduler: SchedulerOptions = field(default_factory=lambda: SchedulerOptions())
     evidence: EvidenceOptions = field(default_factory=lambda: EvidenceOptions())
+    crawl_id: str | None = None  # PROV_CRAWL_ID: the id the crawl of this process takes
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Config:
@@ -137,6 +149,7 @@ class Config:
             webhook=_webhook_options(env),
             scheduler=_scheduler_options(env),
             evidence=_evidence_options(env, home),
+            crawl_id=_crawl_id(env.get("PROV_CRAWL_ID")),
         )
         config.check()
         if config.is_s3:
@@ -153,6 +166,10 @@ class Config:
             )
         if scheme == "s3":
             check_s3_uri(self.store_uri)
+
+    def new_crawl_id(self) -> str:
+        """The id of the crawl this process starts: PROV_CRAWL_ID, else a random one."""
+        return self.crawl_id or uuid.uuid4().hex[:16]
 
     @property
     def is_s3(self) -> bool:

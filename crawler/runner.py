@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import sys
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -61,7 +60,7 @@ def run_spider(
         if indexed is not None and outcome.captures:
             indexed(outcome.captures)
         return outcome
-    crawl_id = uuid.uuid4().hex[:16]
+    crawl_id = config.new_crawl_id()
     settings = load_settings(
         {
             "PROV_CRAWL_ID": crawl_id,

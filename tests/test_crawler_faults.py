@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from archive.index.captures import CaptureIndex
 from archive.index.database import open_engine
 from tests.conftest import REPO, prov_env, register_home, run_prov, warc_files
@@ -42,14 +44,17 @@ def test_bad_inputs_exit_2_and_write_nothing(prov_home: Path) -> None:
         assert not prov_home.exists(), args
 
 
-def test_bad_configuration_exits_2(prov_home: Path) -> None:
+@pytest.mark.parametrize(
+    ("name", "value"), [("PROV_STORE", "ftp://nowhere/"), ("PROV_CRAWL_ID", "../../etc")]
+)
+def test_bad_configuration_exits_2(prov_home: Path, name: str, value: str) -> None:
     from tests.conftest import prov_env as env_for
 
-    env = env_for(prov_home, PROV_STORE="ftp://nowhere/")
+    env = env_for(prov_home, **{name: value})
     result = run_prov("archive", "http://127.0.0.1:1/", home=prov_home, env=env)
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0, result.stderr
-    assert "PROV_STORE" in result.stderr
+    assert name in result.stderr
 
 
 def test_mixed_run_goes_on_and_reports_each_failure(

@@ -4,6 +4,7 @@ bad input is a JSON 4xx."""
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ import httpx
 from tests.conftest import run_prov
 from tests.conftest_serve import Served
 from tests.serve_harness import ServeProcess, guarded_env
+from tests.servers import Request, ResponseWriter, build_response
 from tests.servers.serveweb import EDITED_SENTENCE
 
 
@@ -150,3 +152,35 @@ def test_jobs_are_kept_in_the_index_across_a_restart(tmp_path: Path, served: Ser
     assert done["status"] == "done" and [c["status"] for c in done["captures"]][-1] == 200
     assert second.log.read_text().count("Started server process") == 2
     assert not (tmp_path / "connects.log").exists()
+
+
+def test_a_running_job_reports_what_it_captured_so_far(served: Served) -> None:
+    """The page answers only once the test has seen the job's progress (robots.txt captured,
+    the page not yet), or after 60 s."""
+    release = threading.Event()
+
+    def slow(_request: Request, writer: ResponseWriter) -> None:
+        release.wait(60)
+        writer.send(build_response(200, [("Content-Type", "text/html")], b"<p>Slow page.</p>"))
+
+    served.web.route("/slow-job.html", slow)
+    url = served.web.url("/slow-job.html")
+    seen: dict[str, Any] | None = None
+    with served.server.client(served.db_token) as client:
+        job = client.post("/api/archive", json={"url": url}).json()
+        deadline = time.monotonic() + 60
+        try:
+            while seen is None and time.monotonic() < deadline:
+                now = client.get(f"/api/jobs/{job['job_id']}").json()
+                assert now["status"] in ("pending", "running"), now
+                if now["progress"] and now["progress"]["captures"]:
+                    seen = now
+                time.sleep(0.2)
+        finally:
+            release.set()
+        done = wait_for_job(client, job["job_id"])
+    assert seen is not None, "no progress while the job ran"
+    assert seen["status"] == "running" and seen["progress"]["latest"].endswith("/robots.txt")
+    assert done["status"] == "done" and done["progress"] is None, done
+    assert [c["status"] for c in done["captures"] if c["url"] == url] == [200]
+    assert {c["crawl_id"] for c in done["captures"]} == {job["job_id"]}

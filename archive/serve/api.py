@@ -19,6 +19,7 @@ from archive.index.jobs import JobIndex
 from archive.index.texts import SearchQueryError, TextIndex
 from archive.serve.access import read_access, write_access
 from archive.serve.errors import ApiError
+from archive.serve.jobs import progress_of
 from archive.serve.state import (
     checked_stamp,
     checked_target,
@@ -80,13 +81,13 @@ def archive(body: ArchiveRequest, request: Request, token: Writer) -> Any:
 @router.get("/jobs/{job_id}", summary="An archive job's state")
 def job(job_id: str, request: Request, _reader: Reader) -> Any:
     """``status`` is ``pending``, ``running``, ``done`` or ``error``, with the job's captures
-    (capture objects, as ``prov archive --json``)."""
-    found = JobIndex(state_of(request).session.index.engine).get(job_id) if _JOB_ID.fullmatch(
-        job_id
-    ) else None
+    (capture objects, as ``prov archive --json``); while it runs, ``progress`` counts the
+    captures indexed so far and names the latest."""
+    index = state_of(request).session.index
+    found = JobIndex(index.engine).get(job_id) if _JOB_ID.fullmatch(job_id) else None
     if found is None:
         raise ApiError(404, f"no job {job_id[:64]!r}")
-    return JSONResponse(found.to_json())
+    return JSONResponse({**found.to_json(), "progress": progress_of(index, found)})
 
 
 @router.get("/captures", summary="Every capture of a URL (prov lookup --json)")

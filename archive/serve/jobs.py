@@ -26,7 +26,7 @@ from archive.index.jobs import Job, JobIndex
 from archive.serve.errors import ApiError
 from archive.timestamps import parse_warc_date, utcnow
 
-__all__ = ["JobRunner", "recent_capture"]
+__all__ = ["JobRunner", "progress_of", "recent_capture"]
 
 logger = logging.getLogger("prov.serve")
 _HIDDEN = ("PROV_API_TOKENS",)  # a child crawl has no use for the server's secrets
@@ -42,6 +42,14 @@ def recent_capture(index: CaptureIndex, url: str, seconds: float) -> dict[str, A
         if capture.warc_date and parse_warc_date(capture.warc_date) >= since:
             return capture.to_json()
     return None
+
+
+def progress_of(index: CaptureIndex, job: Job) -> dict[str, Any] | None:
+    """What a running JOB has captured so far (its crawl has the job's id), None otherwise."""
+    if job.status != "running":
+        return None
+    so_far = index.for_crawl(job.id)
+    return {"captures": len(so_far), "latest": so_far[-1].url if so_far else None}
 
 
 def _captures_of(mode: str, output: str) -> list[dict[str, Any]]:
@@ -136,6 +144,7 @@ class JobRunner:
 
     def _run(self, job: Job) -> None:
         env = {k: v for k, v in os.environ.items() if k not in _HIDDEN}
+        env["PROV_CRAWL_ID"] = job.id  # its captures are found by it while it runs
         try:
             child = subprocess.Popen(
                 self._command(job), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 import time
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -85,7 +84,7 @@ def run_on_frontier(
 ) -> CrawlOutcome:
     """Submit the crawl, wait until workers drained it, return what it captured."""
     assert config.frontier is not None
-    crawl_id = uuid.uuid4().hex[:16]
+    crawl_id = config.new_crawl_id()
     storage = {
         "PROV_HOME": str(config.home),
         "PROV_STORE": config.store_uri,

@@ -16,6 +16,10 @@ async function pollJob(id, token, view) {
       return;
     }
     view.status.textContent = job.status;
+    if (job.progress) {
+      const latest = job.progress.latest ? ", latest " + job.progress.latest : "";
+      view.status.textContent += ": " + job.progress.captures + " captured so far" + latest;
+    }
     if (job.status === "done" || job.status === "error") {
       if (job.error) show(view.error, job.error);
       view.captures.replaceChildren();
