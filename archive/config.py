@@ -1,66 +1,14 @@
-"""Where prov keeps things, from environment variables (the CLI and Scrapy settings share it).
+"""Where prov keeps things, and every other option, from environment variables (the CLI and
+Scrapy settings share it).
 
-| variable | default |
-| --- | --- |
-| ``PROV_HOME`` | ``./prov-data`` |
-| ``PROV_STORE`` | ``file://$PROV_HOME/warcs`` |
-| ``PROV_DATABASE_URL`` | ``sqlite:///$PROV_HOME/index.sqlite`` |
-| ``PROV_REDIS_URL`` | unset (no shared frontier) |
-| ``PROV_CRAWL_ID`` | random, per crawl (``prov serve`` sets it for its jobs, to follow them) |
-
-With an ``s3://`` store:
-
-| variable | default | meaning |
-| --- | --- | --- |
-| ``PROV_KEEP_SPOOL`` | off | keep the spool copy of a WARC after its upload is verified |
-| ``PROV_S3_OBJECT_LOCK_MODE`` | unset | ``GOVERNANCE`` or ``COMPLIANCE`` retention on each object |
-| ``PROV_S3_OBJECT_LOCK_DAYS`` | ``3650`` with a mode | retention period in days |
-| ``PROV_S3_PART_SIZE`` | ``16777216`` | multipart above this size, in parts of this size |
-| ``PROV_S3_DRAIN_TIMEOUT`` | ``60`` | seconds a crawl waits at its end for pending uploads |
-| ``PROV_S3_RETRY_MAX_DELAY`` | ``30`` | longest pause (s) between upload tries while S3 is down |
-
-The shared frontier (``archive.frontier``; on when ``PROV_REDIS_URL`` is set):
-
-| variable | default | meaning |
-| --- | --- | --- |
-| ``PROV_REDIS_PREFIX`` | ``prov`` | namespace of every Redis key (archives sharing a Redis) |
-| ``PROV_FRONTIER_LEASE_TIMEOUT`` | ``30`` | a worker silent this long is dead: requests go back |
-| ``PROV_FRONTIER_FILES_TIMEOUT`` | ``120`` | seconds a drained crawl waits for other hosts' WARCs |
-| ``PROV_FRONTIER_KEEP`` | ``604800`` | seconds a finished crawl's counts stay in Redis |
-| ``PROV_HOST_CONCURRENCY`` | ``CONCURRENT_REQUESTS_PER_DOMAIN`` | requests to one host at once |
-| ``PROV_HOST_DELAY`` | ``DOWNLOAD_DELAY`` | seconds between request starts to one host |
-| ``PROV_WORKER_LINGER`` | ``2`` | idle seconds before a worker closes a crawl's crawler |
-
-Change notifications (``archive.watch.notify``):
-
-| variable | default | meaning |
-| --- | --- | --- |
-| ``PROV_WEBHOOK_URL`` | unset | POST each change here (``user:pw@`` becomes a Basic header) |
-| ``PROV_WEBHOOK_TIMEOUT`` | ``10`` | seconds per delivery attempt |
-| ``PROV_WEBHOOK_RETRY`` | ``60`` | seconds before the first retry; doubles each time (cap 6 h) |
-| ``PROV_WEBHOOK_MAX_ATTEMPTS`` | ``12`` | then the row is marked ``failed`` |
-
-Watch runs and the scheduler daemon:
-
-| variable | default | meaning |
-| --- | --- | --- |
-| ``PROV_RUN_TIMEOUT`` | ``3600`` | seconds a run's crawl may take, then it is stopped |
-| ``PROV_SCHEDULER_MISFIRE_GRACE`` | ``300`` | a trigger missed by this much still runs (once) |
-| ``PROV_SCHEDULER_WORKERS`` | ``4`` | watches the daemon runs at the same time |
-| ``PROV_SCHEDULER_TICK`` | ``10`` | seconds between watch-list re-reads and webhook retries |
-| ``PROV_SCHEDULER_STOP_TIMEOUT`` | ``60`` | on SIGTERM, seconds running crawls get to finish |
-
-Evidence packages (``prov export``, ``prov key``, ``archive.export``):
-
-| variable | default | meaning |
-| --- | --- | --- |
-| ``PROV_TSA_URLS`` | unset | RFC 3161 time-stamp authorities (comma-separated); set: packages and |
-| | | each crawl's captures get tokens |
-| ``PROV_TSA_CERTS`` | unset | PEM files of the certificates a token's TSA must lead to |
-| ``PROV_TSA_TIMEOUT`` | ``30`` | seconds per time-stamp request |
-| ``PROV_SIGNING_KEY`` | ``$PROV_HOME/keys/signing-key.pem`` | ECDSA P-256 key signing packages |
-| ``PROV_SIGNING_URL`` | unset | an authsign-compatible ``/sign`` URL, used instead of the key |
-| ``PROV_SIGNING_TOKEN`` | unset | its bearer token |
+Each variable, its default and its meaning are in one table, the README's "Configuration"
+(kept there rather than here as well, so the two cannot drift apart). The groups:
+``PROV_HOME``, ``PROV_STORE``, ``PROV_DATABASE_URL``, ``PROV_REDIS_URL``, ``PROV_CRAWL_ID``
+(``Config``); ``PROV_KEEP_SPOOL`` and ``PROV_S3_*`` for ``s3://`` stores (``S3Options``);
+``PROV_REDIS_PREFIX``, ``PROV_FRONTIER_*``, ``PROV_HOST_*`` and ``PROV_WORKER_LINGER`` for the
+shared frontier (``FrontierOptions``); ``PROV_WEBHOOK_*`` (``WebhookOptions``);
+``PROV_RUN_TIMEOUT`` and ``PROV_SCHEDULER_*`` (``SchedulerOptions``); ``PROV_TSA_*`` and
+``PROV_SIGNING_*`` for evidence packages (``EvidenceOptions``).
 
 Credentials, region and endpoint of S3 come from boto3's standard chain (``AWS_ACCESS_KEY_ID``,
 ``AWS_SECRET_ACCESS_KEY``, ``AWS_PROFILE``, ``AWS_REGION``, ``AWS_ENDPOINT_URL`` ...); prov
