@@ -48,6 +48,26 @@ def test_writes_without_a_valid_token_are_401(served: Served) -> None:
         assert client.get("/api/captures", params=body).status_code == 200  # reading is open
 
 
+def test_a_read_only_token_reads_and_may_not_write(served: Served) -> None:
+    made = run_prov("token", "create", "reader", "--read-only", "--json", home=served.home,
+                    env=served.server.env)  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    assert made.json()["scope"] == "read"
+    listed = run_prov("token", "list", "--json", home=served.home, env=served.server.env).json()
+    assert {t["name"]: t["scope"] for t in listed}["reader"] == "read"
+    assert {t["name"]: t["scope"] for t in listed}["researcher"] == "write"
+    url = served.web.url("/job.html")
+    before = len(served.web.exchanges_for("/job.html"))
+    with served.server.client(made.json()["token"]) as client:
+        assert client.get("/api/captures", params={"url": url}).status_code == 200
+        answer = client.post("/api/archive", json={"url": url})
+        assert answer.status_code == 403, answer.text
+        assert "may only read" in answer.json()["error"]["message"]
+        assert 'error="insufficient_scope"' in answer.headers["www-authenticate"]
+        assert client.delete("/api/watches/story").status_code == 403
+    assert len(served.web.exchanges_for("/job.html")) == before  # nothing fetched
+
+
 def _refused_without_connecting(served: Served, urls: list[str], reason: str) -> None:
     before = served.forbidden.connection_count
     with served.server.client(served.env_token) as client:
@@ -140,8 +160,9 @@ def test_no_token_is_written_to_a_log_an_answer_or_the_index(served: Served) -> 
     for token in tokens:
         assert all(token not in text for text in texts)
         with sqlite3.connect(served.home / "index.sqlite") as db:
-            rows = db.execute("SELECT * FROM api_tokens UNION ALL SELECT id, token, "
-                              "url, mode, status, error FROM jobs").fetchall()
+            rows = db.execute("SELECT * FROM api_tokens").fetchall() + db.execute(
+                "SELECT id, token, url, mode, status, error FROM jobs"
+            ).fetchall()
         assert token not in repr(rows)
     assert token_digest(served.db_token) in repr(rows)  # what is kept is the digest
     assert {t["name"] for t in listed.json()} >= {"researcher", "leaver", "burst"}

@@ -39,4 +39,5 @@ api_tokens = Table(
     Column("prefix", String(16), nullable=False),  # the first characters, to tell tokens apart
     Column("created", String(32), nullable=False),
     Column("revoked", String(32)),
+    Column("scope", String(8)),  # read | write; null (a token made before scopes): write
 )

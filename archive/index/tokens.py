@@ -1,5 +1,8 @@
 """API tokens of ``prov serve`` in the index: only a SHA-256 of each token is stored.
 
+A token may ``write`` (ask for captures, manage watches: the default) or only ``read``
+(lookups, texts, search, replay links): give researchers who only look things up a read token.
+
 A token is 32 random bytes (``prov_`` and 43 URL-safe characters), so a plain SHA-256 is
 enough to make the stored value useless to whoever reads the database; a slow password hash
 would only slow every request down.
@@ -20,9 +23,10 @@ from archive.errors import ProvError
 from archive.index.serve_tables import api_tokens
 from archive.timestamps import utcnow, warc_date
 
-__all__ = ["ApiToken", "TokenError", "TokenIndex", "new_token", "token_digest"]
+__all__ = ["SCOPES", "ApiToken", "TokenError", "TokenIndex", "new_token", "token_digest"]
 
 TOKEN_PREFIX = "prov_"
+SCOPES = ("read", "write")
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
 
@@ -36,6 +40,7 @@ class ApiToken:
     prefix: str
     created: str
     revoked: str | None
+    scope: str = "write"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -43,6 +48,7 @@ class ApiToken:
             "prefix": self.prefix,
             "created": self.created,
             "revoked": self.revoked,
+            "scope": self.scope,
         }
 
 
@@ -58,12 +64,15 @@ class TokenIndex:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def create(self, name: str) -> str:
-        """A new token named NAME; the token itself is returned once and never stored."""
+    def create(self, name: str, scope: str = "write") -> str:
+        """A new token named NAME with SCOPE (``read`` or ``write``); the token itself is
+        returned once and never stored."""
         if not _NAME.fullmatch(name):
             raise TokenError(
                 f"token name {name!r}: use 1 to 64 letters, digits, '.', '_' or '-'"
             )
+        if scope not in SCOPES:
+            raise TokenError(f"token scope {scope!r}: use read or write")
         token = new_token()
         try:
             with self.engine.begin() as conn:
@@ -73,6 +82,7 @@ class TokenIndex:
                         digest=token_digest(token),
                         prefix=token[: len(TOKEN_PREFIX) + 4],
                         created=warc_date(utcnow()),
+                        scope=scope,
                     )
                 )
         except IntegrityError:
@@ -84,7 +94,10 @@ class TokenIndex:
     def listing(self) -> list[ApiToken]:
         with self.engine.connect() as conn:
             rows = conn.execute(select(api_tokens).order_by(api_tokens.c.id)).mappings()
-            return [ApiToken(r["name"], r["prefix"], r["created"], r["revoked"]) for r in rows]
+            return [
+                ApiToken(r["name"], r["prefix"], r["created"], r["revoked"], r["scope"] or "write")
+                for r in rows
+            ]
 
     def revoke(self, name: str) -> None:
         with self.engine.begin() as conn:
@@ -96,11 +109,12 @@ class TokenIndex:
         if done.rowcount != 1:
             raise TokenError(f"no active token named {name!r} (prov token list shows them)")
 
-    def name_of(self, token: str) -> str | None:
-        """The name of TOKEN if it is active (looked up by its digest)."""
+    def find(self, token: str) -> tuple[str, str] | None:
+        """The name and scope of TOKEN if it is active (looked up by its digest)."""
         with self.engine.connect() as conn:
-            return conn.scalar(
-                select(api_tokens.c.name).where(
+            row = conn.execute(
+                select(api_tokens.c.name, api_tokens.c.scope).where(
                     api_tokens.c.digest == token_digest(token), api_tokens.c.revoked.is_(None)
                 )
-            )
+            ).first()
+        return None if row is None else (row.name, row.scope or "write")

@@ -64,11 +64,16 @@ class Access:
         return self.settings.reading_is_open
 
     def token_name(self, token: str) -> str | None:
+        found = self._token(token)
+        return None if found is None else found[0]
+
+    def _token(self, token: str) -> tuple[str, str] | None:
+        """Name and scope of an active token; PROV_API_TOKENS ones may write."""
         digest = token_digest(token)
         for known, name in self._env.items():
             if hmac.compare_digest(known, digest):
-                return name
-        return self.tokens.name_of(token)
+                return name, "write"
+        return self.tokens.find(token)
 
     def bearer(self, request: Request) -> str | None:
         header = request.headers.get("authorization", "")
@@ -78,10 +83,14 @@ class Access:
             raise ApiError(401, "use Authorization: Bearer TOKEN", _challenge("invalid_request"))
         return header[len(_BEARER) :].strip()
 
-    def _named(self, token: str) -> str:
-        name = self.token_name(token)
-        if name is None:
+    def _named(self, token: str, scope: str = "read") -> str:
+        found = self._token(token)
+        if found is None:
             raise ApiError(401, "unknown or revoked token", _challenge("invalid_token"))
+        name, granted = found
+        if scope == "write" and granted != "write":
+            raise ApiError(403, f"token {name!r} may only read (prov token create NAME makes "
+                           "one that may write)", _challenge("insufficient_scope"))
         return name
 
     def _limit(self, limiter: RateLimiter, key: str) -> None:
@@ -115,7 +124,7 @@ class Access:
         if token is None:
             raise ApiError(401, "writing needs a token: Authorization: Bearer TOKEN "
                            "(prov token create NAME makes one)", _challenge(None))
-        name = self._named(token)
+        name = self._named(token, "write")
         self._limit(self.writes, f"token:{name}")
         return name
 

@@ -135,19 +135,23 @@ def serve(
 @token_app.command("create")
 def create_token(
     name: Annotated[str, typer.Argument(help="a name to tell the token apart")],
+    read_only: Annotated[
+        bool, typer.Option("--read-only", help="may look things up, not ask for captures")
+    ] = False,
     json_output: JsonOption = False,
 ) -> None:
     """Make a token; it is printed once (only its SHA-256 is kept)."""
+    scope = "read" if read_only else "write"
     session = open_configured_session(upload=False)
     try:
-        token = TokenIndex(session.index.engine).create(name)
+        token = TokenIndex(session.index.engine).create(name, scope)
     except TokenError as exc:
         fail(str(exc))
     if json_output:
-        sys.stdout.write(json.dumps({"name": name, "token": token}) + "\n")
+        sys.stdout.write(json.dumps({"name": name, "token": token, "scope": scope}) + "\n")
     else:
         stdout.print(token, markup=False)
-        stderr.print(f"prov: token {name!r} created: keep it now, it is not shown again",
+        stderr.print(f"prov: {scope} token {name!r} created: keep it now, it is not shown again",
                      markup=False)
 
 
@@ -159,10 +163,10 @@ def list_tokens(json_output: JsonOption = False) -> None:
         print_json([t.to_json() for t in found])
         return
     table = Table(title=f"{len(found)} tokens", title_justify="left")
-    for column in ("name", "prefix", "created", "revoked"):
+    for column in ("name", "scope", "prefix", "created", "revoked"):
         table.add_column(column)
     for item in found:
-        table.add_row(item.name, item.prefix + "…", item.created, item.revoked or "")
+        table.add_row(item.name, item.scope, item.prefix + "…", item.created, item.revoked or "")
     stdout.print(table)
 
 
