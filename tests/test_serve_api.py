@@ -183,4 +183,25 @@ def test_a_running_job_reports_what_it_captured_so_far(served: Served) -> None:
     assert seen["status"] == "running" and seen["progress"]["latest"].endswith("/robots.txt")
     assert done["status"] == "done" and done["progress"] is None, done
     assert [c["status"] for c in done["captures"] if c["url"] == url] == [200]
-    assert {c["crawl_id"] for c in done["captures"]} == {job["job_id"]}
+    assert done["crawl_id"] is not None and done["crawl_id"].startswith(job["job_id"][:24])
+    assert {c["crawl_id"] for c in done["captures"]} == {done["crawl_id"]}
+
+
+def test_each_run_of_a_job_has_a_crawl_of_its_own(tmp_path: Path) -> None:
+    """A job a stopped server left running runs again: its second crawl must not take the
+    first one's id (the crawls table would refuse it)."""
+    from archive.config import Config
+    from archive.index.database import open_engine
+    from archive.index.jobs import JobIndex
+
+    jobs = JobIndex(open_engine(f"sqlite:///{tmp_path / 'index.sqlite'}"))
+    added = jobs.add("https://example.org/", "page", None)
+    assert added.crawl_id is None
+    first = jobs.claim(1)
+    assert first is not None and first.crawl_id is not None
+    assert jobs.requeue_running() == 1
+    second = jobs.claim(2)
+    assert second is not None and second.crawl_id not in (None, first.crawl_id)
+    for run in (first, second):
+        config = Config.from_env({"PROV_HOME": str(tmp_path), "PROV_CRAWL_ID": run.crawl_id})
+        assert config.new_crawl_id() == run.crawl_id

@@ -29,6 +29,13 @@ class Job:
     reused: bool
     captures: list[dict[str, Any]]
     error: str | None
+    attempts: int = 0  # claims by a worker (a job a stopped server left running runs again)
+
+    @property
+    def crawl_id(self) -> str | None:
+        """The id of the crawl of this job's latest run (each run has a crawl of its own),
+        None before its first: the job's id with the run's number."""
+        return f"{self.id[:24]}{self.attempts:08x}" if self.attempts else None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -42,6 +49,7 @@ class Job:
             "reused": self.reused,
             "captures": self.captures,
             "error": self.error,
+            "crawl_id": self.crawl_id,
         }
 
     @classmethod
@@ -57,6 +65,7 @@ class Job:
             reused=bool(row["reused"]),
             captures=json.loads(row["captures"] or "[]"),
             error=row["error"],
+            attempts=row["attempts"],
         )
 
 

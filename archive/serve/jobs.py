@@ -45,10 +45,10 @@ def recent_capture(index: CaptureIndex, url: str, seconds: float) -> dict[str, A
 
 
 def progress_of(index: CaptureIndex, job: Job) -> dict[str, Any] | None:
-    """What a running JOB has captured so far (its crawl has the job's id), None otherwise."""
-    if job.status != "running":
+    """What a running JOB has captured so far (in the crawl of its run), None otherwise."""
+    if job.status != "running" or job.crawl_id is None:
         return None
-    so_far = index.for_crawl(job.id)
+    so_far = index.for_crawl(job.crawl_id)
     return {"captures": len(so_far), "latest": so_far[-1].url if so_far else None}
 
 
@@ -144,7 +144,8 @@ class JobRunner:
 
     def _run(self, job: Job) -> None:
         env = {k: v for k, v in os.environ.items() if k not in _HIDDEN}
-        env["PROV_CRAWL_ID"] = job.id  # its captures are found by it while it runs
+        if job.crawl_id is not None:  # its captures are found by it while it runs
+            env["PROV_CRAWL_ID"] = job.crawl_id
         try:
             child = subprocess.Popen(
                 self._command(job), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
