@@ -52,6 +52,11 @@ class ApiToken:
         }
 
 
+def _scope(stored: str | None) -> str:
+    """A token's scope as stored; a token made before scopes existed may write."""
+    return stored or "write"
+
+
 def new_token() -> str:
     return TOKEN_PREFIX + secrets.token_urlsafe(32)
 
@@ -95,7 +100,7 @@ class TokenIndex:
         with self.engine.connect() as conn:
             rows = conn.execute(select(api_tokens).order_by(api_tokens.c.id)).mappings()
             return [
-                ApiToken(r["name"], r["prefix"], r["created"], r["revoked"], r["scope"] or "write")
+                ApiToken(r["name"], r["prefix"], r["created"], r["revoked"], _scope(r["scope"]))
                 for r in rows
             ]
 
@@ -117,4 +122,4 @@ class TokenIndex:
                     api_tokens.c.digest == token_digest(token), api_tokens.c.revoked.is_(None)
                 )
             ).first()
-        return None if row is None else (row.name, row.scope or "write")
+        return None if row is None else (row.name, _scope(row.scope))
