@@ -14,7 +14,6 @@ frontier crawl is extracted on the machine that submitted it.
 
 from __future__ import annotations
 
-import uuid
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -88,7 +87,8 @@ def acquire_recorder(crawler: Crawler) -> CaptureRecorder:
     share = _shares.get(crawler)
     if share is None:
         settings = crawler.settings
-        crawl_id = settings.get("PROV_CRAWL_ID") or uuid.uuid4().hex[:16]
+        # the runner names the crawl; a bare `scrapy crawl` takes PROV_CRAWL_ID or a new id
+        crawl_id = settings.get("PROV_CRAWL_ID") or config_from_settings(settings).new_crawl_id()
         spider_name = getattr(crawler.spidercls, "name", "crawl")
         share = _Share(_start_recorder(settings, crawl_id, spider_name))
         _shares[crawler] = share
