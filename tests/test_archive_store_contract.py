@@ -169,3 +169,28 @@ def test_a_file_being_closed_stays_readable_through_its_rename(case: Case) -> No
         reads += 1
     closer.join()
     assert not errors, f"{len(errors)} of {reads} reads failed: {errors[0]}"
+
+
+def test_a_backlog_is_committed_every_sync_interval_not_only_when_it_drains(
+    tmp_path: Path,
+) -> None:
+    """Group commit bounds how long a written capture waits for its row: a queue that never
+    runs empty (a fast crawl, a slow disk) must not hold every row back until the crawl ends,
+    or a disk that fills meanwhile leaves a whole crawl written and none of it indexed."""
+    session = open_session(Config.from_env({"PROV_HOME": str(tmp_path / "home")}))
+    groups: list[int] = []
+    recorder = CaptureRecorder(
+        WarcWriter(session.warc_dir),
+        session.index,
+        uri_for=session.uri_for,
+        crawl_id="backlog",
+        sync_interval=0.02,
+        max_pending=100_000,
+        on_indexed=lambda captures: groups.append(len(captures)),
+    )
+    count = 1500
+    for n in range(count):  # queued before the thread starts: the queue is never empty
+        recorder.record(_exchange(n))
+    recorder.start().close()
+    assert sum(groups) == count == len(list(session.index.all_captures())), recorder.write_errors
+    assert len(groups) >= 2 and max(groups) < count, groups

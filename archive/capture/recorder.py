@@ -162,7 +162,7 @@ class CaptureRecorder:
                 with self._room:
                     self._queued_bytes -= _size_of(item)
                     self._room.notify_all()
-                if len(self._pending) >= self.max_pending:
+                if len(self._pending) >= self.max_pending or self._sync_due():
                     self._sync()
                 elif not self._pending:
                     self.settled = self._processed
@@ -174,6 +174,12 @@ class CaptureRecorder:
                 self._fatal = exc
                 self._room.notify_all()
             self._drain_after_fatal()
+
+    def _sync_due(self) -> bool:
+        """A backlog that never lets the queue run empty still commits every SYNC_INTERVAL."""
+        return bool(self._pending) and (
+            time.monotonic() >= self._pending_since + self.sync_interval
+        )
 
     def _drain_after_fatal(self) -> None:
         """Report what was queued when the thread stopped (it is not written)."""
