@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, insert, select, text, update
+from sqlalchemy import Connection, Engine, delete, func, insert, select, text, update
 
 from archive.index.chunked import rows_matching
 from archive.index.rows import CAPTURE_FIELDS, Capture, PreviousCapture
@@ -141,6 +141,20 @@ class CaptureIndex:
         )
         with self.engine.connect() as conn:
             return [Capture.from_row(row) for row in conn.execute(query)]
+
+    def crawl_progress(self, crawl_id: str) -> tuple[int, str | None]:
+        """How many captures :meth:`for_crawl` would give, and the URL of its last one,
+        without reading the rows (a job's progress is polled while its crawl grows)."""
+        keep = (captures.c.crawl_id == crawl_id, captures.c.duplicate_of.is_(None))
+        latest = (
+            select(captures.c.url)
+            .where(*keep)
+            .order_by(captures.c.warc_date.desc(), captures.c.id.desc())
+            .limit(1)
+        )
+        with self.engine.connect() as conn:
+            count = conn.execute(select(func.count()).where(*keep)).scalar_one()
+            return count, conn.execute(latest).scalar()
 
     def since(self, timestamp: str) -> list[Capture]:
         """Every capture made at TIMESTAMP (14 digits) or later, oldest first."""

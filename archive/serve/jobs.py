@@ -48,8 +48,8 @@ def progress_of(index: CaptureIndex, job: Job) -> dict[str, Any] | None:
     """What a running JOB has captured so far (in the crawl of its run), None otherwise."""
     if job.status != "running" or job.crawl_id is None:
         return None
-    so_far = index.for_crawl(job.crawl_id)
-    return {"captures": len(so_far), "latest": so_far[-1].url if so_far else None}
+    count, latest = index.crawl_progress(job.crawl_id)
+    return {"captures": count, "latest": latest}
 
 
 def _captures_of(mode: str, output: str) -> list[dict[str, Any]]:
