@@ -5,9 +5,14 @@
 
 The index is synthetic (20 captures per URL, rows as prov writes them; no WARC is read by
 these two routes). The server runs as ``prov serve`` (one process, replay off, no job
-workers, read rate limit lifted; ``--processes N`` server processes on the port); the clients
-are threads of this process with keep-alive connections, so they share the machine's cores
-with the server.
+workers, read rate limit lifted; ``--processes N`` server processes on the port).
+
+The clients (``--client``) are 50 keep-alive connections of ``wrk`` (one C thread, epoll;
+``apt-get install wrk``), or, without it, 50 threads of this process. Both share the
+machine's cores with the server, but the threads also share one GIL: a thread whose answer
+has arrived waits for its turn (up to the 5 ms switch interval, times the threads ahead of
+it), so their p99 measures the client as much as the server. ``auto`` takes wrk when it is
+on the PATH and says which one ran.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import http.client
 import os
 import random
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -114,12 +120,58 @@ def run_clients(
     return latencies, errors
 
 
-def report(name: str, latencies: list[float], errors: int, seconds: float) -> None:
+# wrk: each connection asks for random paths of the list given after ``--``; ``done`` prints
+# one line with the figures (latencies in microseconds)
+_WRK_SCRIPT = """
+local paths = {}
+init = function(args)
+  for line in io.lines(args[1]) do paths[#paths + 1] = line end
+  math.randomseed(os.time())
+end
+request = function()
+  return wrk.format("GET", paths[math.random(#paths)])
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("WRK requests=%d seconds=%.3f p50=%d p99=%d errors=%d\\n",
+    summary.requests, summary.duration / 1e6, latency:percentile(50),
+    latency:percentile(99), e.connect + e.read + e.write + e.status + e.timeout))
+end
+"""
+_WRK_LINE = re.compile(
+    r"WRK requests=(\d+) seconds=([\d.]+) p50=(\d+) p99=(\d+) errors=(\d+)"
+)
+
+
+def run_wrk(
+    address: str, paths: list[str], clients: int, seconds: float, work: Path
+) -> tuple[float, float, int, float, int]:
+    """p50 and p99 (ms), requests, seconds and errors (socket errors and non-2xx answers)."""
+    listing, script = work / "paths.txt", work / "paths.lua"
+    listing.write_text("\n".join(paths) + "\n")
+    script.write_text(_WRK_SCRIPT)
+    done = subprocess.run(
+        ["wrk", "-t1", f"-c{clients}", f"-d{seconds:g}s", "--timeout", "30s",
+         "-s", str(script), f"http://{address}", "--", str(listing)],
+        capture_output=True, text=True, check=True,
+    )
+    found = _WRK_LINE.search(done.stdout)
+    if found is None:
+        raise SystemExit("wrk printed no figures: " + done.stdout + done.stderr)
+    requests, took, p50, p99, errors = found.groups()
+    return int(p50) / 1000, int(p99) / 1000, int(requests), float(took), int(errors)
+
+
+def percentiles(latencies: list[float]) -> tuple[float, float]:
+    """p50 and p99 in ms of latencies in seconds."""
     ordered = sorted(latencies)
-    p50 = statistics.median(ordered) * 1000
-    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000
-    print(f"{name:9} requests={len(ordered):6d} errors={errors} p50={p50:6.1f} ms "
-          f"p99={p99:6.1f} ms req/s={len(ordered) / seconds:7.1f}")
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    return statistics.median(ordered) * 1000, p99 * 1000
+
+
+def report(name: str, p50: float, p99: float, requests: int, seconds: float, errors: int) -> None:
+    print(f"{name:9} requests={requests:6d} errors={errors} p50={p50:6.1f} ms "
+          f"p99={p99:6.1f} ms req/s={requests / seconds:7.1f}")
 
 
 def main() -> None:
@@ -128,7 +180,14 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--processes", type=int, default=1, help="prov serve --processes")
+    parser.add_argument("--client", choices=("auto", "wrk", "threads"), default="auto")
     options = parser.parse_args()
+    client = options.client
+    if client == "auto":
+        client = "wrk" if shutil.which("wrk") else "threads"
+        if client == "threads":
+            print("WARNING: no wrk on the PATH: clients are threads of this process (their "
+                  "GIL waits count in the latencies)")
     with tempfile.TemporaryDirectory(prefix="prov-serve-bench-") as tmp:
         home = Path(tmp) / "prov-data"
         started = time.monotonic()
@@ -140,11 +199,16 @@ def main() -> None:
             lookups = [f"/api/captures?url={quote(u, safe='')}" for u in urls]
             timemaps = [f"/timemap/link/{u}" for u in urls]
             run_clients(address, lookups, options.clients, 2.0)  # warm up
-            print(f"prov serve --processes {options.processes}; {options.clients} clients, "
-                  f"{options.seconds:g} s each:")
+            print(f"prov serve --processes {options.processes}; {options.clients} clients "
+                  f"({client}), {options.seconds:g} s each:")
             for name, paths in (("lookup", lookups), ("timemap", timemaps)):
+                if client == "wrk":
+                    report(name, *run_wrk(address, paths, options.clients, options.seconds,
+                                          Path(tmp)))
+                    continue
                 latencies, errors = run_clients(address, paths, options.clients, options.seconds)
-                report(name, latencies, errors, options.seconds)
+                p50, p99 = percentiles(latencies)
+                report(name, p50, p99, len(latencies), options.seconds, errors)
         finally:
             process.terminate()
             process.wait(20)

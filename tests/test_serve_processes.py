@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import threading
 import time
 from pathlib import Path
 
@@ -47,3 +48,34 @@ def test_extra_processes_end_with_their_parent(tmp_path: Path, stop: signal.Sign
             assert time.monotonic() < deadline, f"left running: {extra}"
             time.sleep(0.2)
     assert "Traceback" not in server.log.read_text()
+
+
+def _threads(pid: int) -> int:
+    return sum(1 for _ in Path(f"/proc/{pid}/task").iterdir())
+
+
+def test_handlers_run_on_the_configured_worker_threads(tmp_path: Path) -> None:
+    """50 concurrent lookups start PROV_SERVE_THREADS worker threads, not anyio's 40: more
+    threads than that only pass the GIL around (bench/serve_bench.py)."""
+    env = guarded_env(tmp_path / "prov-data", tmp_path / "connects.log",
+                      PROV_SERVE_REPLAY="off", PROV_SERVE_WORKERS="0", PROV_SERVE_THREADS="3",
+                      PROV_SERVE_READ_RATE="100000")
+    with ServeProcess(tmp_path / "prov-data", env, tmp_path / "serve.log") as server:
+        assert server.process is not None
+        before = _threads(server.process.pid)
+        barrier = threading.Barrier(50)
+
+        def lookups(number: int) -> None:
+            with server.client() as client:
+                barrier.wait(30)
+                for _ in range(10):
+                    answer = client.get("/api/captures", params={"url": f"http://t.test/{number}"})
+                    assert answer.status_code == 200, answer.text
+
+        workers = [threading.Thread(target=lookups, args=(n,)) for n in range(50)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(60)
+        grown = _threads(server.process.pid) - before
+    assert 1 <= grown <= 3, grown

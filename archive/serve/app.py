@@ -1,5 +1,12 @@
 """The ``prov serve`` application: FastAPI with the pages, the JSON API and Memento, started
-with its services (the job workers, the replay index and pywb) and stopped with them."""
+with its services (the job workers, the replay index and pywb) and stopped with them.
+
+Handlers that read the index or the store are plain functions, which Starlette runs in worker
+threads: ``PROV_SERVE_THREADS`` of them per process (2), not anyio's default of 40. The work
+is Python under one GIL, so more threads than that only hand the GIL around: with 40, 50
+clients of the lookup benchmark got p99 178 ms at 713 requests/s on one process, with 2,
+44 ms at 1,441 (``bench/serve_bench.py``). More cores are used with ``--processes``; a store
+far away (S3 over a WAN) is the case for more threads."""
 
 from __future__ import annotations
 
@@ -10,6 +17,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import fastapi_offline
+from anyio.to_thread import current_default_thread_limiter
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
@@ -109,6 +117,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        current_default_thread_limiter().total_tokens = settings.threads
         if not services:
             yield
             return

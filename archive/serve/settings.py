@@ -10,6 +10,7 @@
 | ``PROV_API_TOKENS`` | unset | bearer tokens (comma separated) besides ``prov token create`` |
 | ``PROV_SERVE_OPEN_READ`` | on for loopback | reading without a token on another address |
 | ``PROV_SERVE_PROCESSES`` | ``1`` | server processes sharing the port (``--processes``) |
+| ``PROV_SERVE_THREADS`` | ``2`` | worker threads of each process for the handlers that read |
 | ``PROV_SERVE_WORKERS`` | ``2`` | archive jobs run at once (each a ``prov`` process) |
 | ``PROV_SERVE_QUEUE`` | ``100`` | jobs waiting at most; more is ``503`` |
 | ``PROV_SERVE_JOB_TIMEOUT`` | ``900`` | seconds a job's crawl may take |
@@ -60,6 +61,7 @@ class ServeSettings:
     env_tokens: tuple[str, ...] = ()
     open_read: bool | None = None
     processes: int = 1
+    threads: int = 2
     workers: int = 2
     queue: int = 100
     job_timeout: float = 900.0
@@ -106,6 +108,7 @@ class ServeSettings:
             env_tokens=tokens,
             open_read=_flag(env.get("PROV_SERVE_OPEN_READ")),
             processes=int(env_number(env, "PROV_SERVE_PROCESSES", cls.processes, 1)),
+            threads=int(env_number(env, "PROV_SERVE_THREADS", cls.threads, 1)),
             workers=int(env_number(env, "PROV_SERVE_WORKERS", cls.workers, 0)),
             queue=int(env_number(env, "PROV_SERVE_QUEUE", cls.queue, 1)),
             job_timeout=env_number(env, "PROV_SERVE_JOB_TIMEOUT", cls.job_timeout, 1),
