@@ -253,3 +253,29 @@ def test_inverted_and_adjectival_frames_in_real_articles() -> None:
     assert all(a.verb != "alleged" for a in andrew)
     saying = next(a for a in andrew if "couldn’t have been with Giuffre" in a.statement)
     assert (saying.speaker, saying.verb) == ("Andrew", "saying")  # "Andrew also spent ..."
+
+
+def test_a_participle_after_a_quotations_tag_reports_a_claim_of_its_speaker() -> None:
+    text = (
+        "“We will rebuild the pier before the summer,” the harbour master said, adding that "
+        "the repairs would cost less than the council feared.\n"
+        "“Nobody told us about the closure in advance,” Ana Velez said, warning of delays.\n"
+    )
+    found = by_statement(find_attributions(text))
+    added = found["the repairs would cost less than the council feared"]
+    assert (added.kind, added.speaker) == ("reported", "the harbour master")
+    assert not any(statement.startswith("of delays") for statement in found)  # no clause
+
+
+def test_a_pronoun_followed_by_a_clause_is_no_speaker_and_relative_clauses_are_cut() -> None:
+    text = (
+        "The Tarn Grid Operator, the public company that runs the island's power lines, said "
+        "it cut supply after two substations flooded overnight.\n"
+        "He Jianxiong, a former fund director, said the tariffs would be rolled back.\n"
+    )
+    found = by_statement(find_attributions(text))
+    cut = found["it cut supply after two substations flooded overnight"]
+    assert cut.speaker_text == "The Tarn Grid Operator"
+    assert found["the tariffs would be rolled back"].speaker_text == (
+        "He Jianxiong, a former fund director"
+    )

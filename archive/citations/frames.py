@@ -189,12 +189,20 @@ class Frame:
             return self._cited(text, group)
         if self.kind == "saying":
             subject = self._subject(text, group)
-            if subject is None:
+            clause = self.participle_clause(text, group)
+            if subject is None or clause is None:
                 return None
-            if self.verb != "saying" and complementizer(text[self.end : group[1]]) is None:
-                return None  # "warning of consequences": no statement; "warning that ...": one
-            return self._clause_after(text, self.end, group), subject, "reported"
+            return clause, subject, "reported"
         return self._said(text, group)
+
+    def participle_clause(self, text: str, group: Span) -> Span | None:
+        """The clause a participle frame reports ("adding that ...", "saying ..."), None for
+        another frame or a participle that reports none ("warning of consequences")."""
+        if self.kind != "saying":
+            return None
+        if self.verb != "saying" and complementizer(text[self.end : group[1]]) is None:
+            return None
+        return self._clause_after(text, self.end, group)
 
     def _according(self, text: str, group: Span) -> tuple[Span, str, str] | None:
         lead = OPENERS.sub("", text[group[0] : self.start].strip())

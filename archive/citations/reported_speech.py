@@ -63,13 +63,35 @@ def _quoted(text: str, start: int, end: int) -> bool:
     return piece.count("“") > piece.count("”") or piece.count('"') % 2 == 1
 
 
+def _participle_after(
+    text: str, group: Span, frames: list[Frame], quotes: list[Quote], made: list[Attribution]
+) -> list[Attribution]:
+    """The clause of a participle after the quotations and their tag, a claim of their speaker:
+    "“I will always love him,” Harry said, adding that repairing the relationship was one of
+    his priorities"."""
+    if not made:
+        return []
+    for frame in frames:
+        if frame.start < quotes[-1].mark_end or not text[: frame.start].rstrip().endswith(","):
+            continue
+        clause = frame.participle_clause(text, group)
+        if clause is None or _quoted(text, quotes[-1].mark_end, clause[0]):
+            continue
+        found = make_attribution(text, clause, "reported", frame, made[-1].speaker, group)
+        return split_conjoined(text, found) if found is not None else []
+    return []
+
+
 def with_reported(
     text: str, group: Span, frames: list[Frame], quotes: list[Quote], made: list[Attribution]
 ) -> list[Attribution]:
     """The quotations' claims MADE, with the reported speech whose clause holds them: "The
     paper said that the exercise included a “stabilization maneuver” ..." is one claim; in
     "she acknowledged that a delegation had visited, a visit she described as “a courtesy,
-    nothing more”" the quotation has its own frame, and both are claims."""
+    nothing more”" the quotation has its own frame, and both are claims. A participle after
+    the quotations' tag reports a claim of their own ("..., she said, adding that ...")."""
+    made = sorted([*made, *_participle_after(text, group, frames, quotes, made)],
+                  key=lambda a: a.start)
     before = [frame for frame in frames if frame.end <= quotes[0].mark_start]
     reported = reported_statement(text, group, before) if before else None
     if reported is None or reported.start >= quotes[0].mark_start:

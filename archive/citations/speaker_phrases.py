@@ -33,7 +33,10 @@ _PARTICIPLE = re.compile(
     r"[^,]*(?:,|$)"
 )
 _LEADING_PARTICIPLE = re.compile(r"^[A-Z][a-z]+ing\b[^,]{0,80},\s+(?=[A-Z])")
-WHO = re.compile(r"^(?P<np>[^,]+?),\s+(?:who|which|whose|where)\b")
+# "X, who ...," and "X, the entity that ...,": the relative clause is cut, X is the speaker
+WHO = re.compile(
+    r"^(?P<np>[^,]+?),\s+(?:who|which|whose|where|(?:the|a|an)\s+[^,]*?\sthat)\b"
+)
 _CUT_AFTER = re.compile(
     r"[,;:(—–]|(?<!\b[A-Z])(?<!\b(?:Mr|Ms|Dr|St|Jr|Sr|Lt|Mt))(?<!Mrs)\.(?=\s|$)|"
     r"\s(?:in|on|at|during|after|before|when|while|from|via|last|this|as|and)\s"
@@ -48,6 +51,7 @@ _LOWER_SPEAKERS = word_set(
     "her their its one another some many local state federal senior top military government "
     "company ministry spokesman spokeswoman people"
 )
+_PERSONAL = word_set("he she they it we i")
 _SUBORDINATORS = word_set(
     "although while when if because as since after before though despite once unless until "
     "whether where in on at for during to from by with under over like unlike amid among within "
@@ -99,6 +103,8 @@ def valid_speaker(value: str) -> str | None:
         return None
     if first.casefold() in _SUBORDINATORS:
         return None
+    if len(words) > 1 and first.casefold() in _PERSONAL and words[1][:1].islower():
+        return None  # "it acted after ...": a clause ("He Jianxiong" is a name)
     comma = value.find(",")
     if comma >= 0 and not _APPOSITIVE.match(value[comma + 1 :]):
         return None
