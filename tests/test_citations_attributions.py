@@ -279,3 +279,21 @@ def test_a_pronoun_followed_by_a_clause_is_no_speaker_and_relative_clauses_are_c
     assert found["the tariffs would be rolled back"].speaker_text == (
         "He Jianxiong, a former fund director"
     )
+
+
+def test_plural_subjects_report_and_a_participle_follows_reported_speech() -> None:
+    text = (
+        "Most harbour engineers argue that the old pier cannot be saved.\n"
+        "Studies have shown that tidal erosion doubled along the coast since 1990.\n"
+        "Ferries will have to be rerouted for a year, the operators warn, adding that "
+        "ticket prices would not rise.\n"
+        "A preliminary report from the coast guard found the pier unsafe for heavy vehicles.\n"
+        "The council did not say how many ferries would run.\n"
+    )
+    found = by_statement(find_attributions(text))
+    assert found["the old pier cannot be saved"].speaker_text == "Most harbour engineers"
+    assert found["tidal erosion doubled along the coast since 1990"].speaker_text == "Studies"
+    assert found["Ferries will have to be rerouted for a year"].speaker_text == "the operators"
+    assert found["ticket prices would not rise"].speaker_text == "the operators"
+    assert "A preliminary" not in {a.speaker_text for a in found.values()}  # "report": a noun
+    assert not any("ferries would run" in statement for statement in found)  # not said

@@ -48,6 +48,7 @@ from archive.citations.outlets import LinkSpan, SourceRef
 from archive.citations.quotes import Quote, group_sentences, quotation_chains, quote_spans
 from archive.citations.registry import Registry
 from archive.citations.reported_speech import (
+    participle_after,
     reported_statement,
     split_conjoined,
     with_reported,
@@ -279,6 +280,7 @@ def find_attributions(
             reported = reported_statement(text, group, frames)
             if reported is not None:
                 found.extend(split_conjoined(text, reported, spans))
+                found.extend(participle_after(text, group, frames, reported, reported.end))
     resolved = resolve_claims(text, found, registry, spans)
     found = _chained(text, quotes, [_resolved(a, r) for a, r in zip(found, resolved, strict=True)])
     if registry is not None:

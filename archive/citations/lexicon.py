@@ -42,6 +42,12 @@ REPORTING_VERBS = word_set(
     "countered lamented conceded "
     "admits acknowledges concedes conceded contends disclosed divulged projected projects "
     "announces asks "
+    # plural subjects: "Economists argue that ...", "Officials warn that ..."
+    # (not the forms that are also nouns: report, claim, note, estimate, state, stress, reply)
+    "argue warn insist write explain contend maintain suggest predict acknowledge admit "
+    "allege confirm deny assert reveal conclude declare announce testify concede respond "
+    # findings and their verbs in the perfect ("Studies have shown that ...")
+    "shown demonstrated demonstrates disputed disputes volunteered "
 )
 # singular nouns naming a person ("the minister", "a spokeswoman", "the deputy head")
 PERSON_NOUNS = word_set(

@@ -25,7 +25,7 @@ from archive.citations.quotes import Quote
 from archive.citations.sentences import Span
 from archive.citations.speaker_phrases import speaker_before
 
-__all__ = ["reported_statement", "split_conjoined", "with_reported"]
+__all__ = ["participle_after", "reported_statement", "split_conjoined", "with_reported"]
 
 # a quotation with its own frame inside reported speech: "a visit she described as “...”"
 _CHARACTERISES = re.compile(
@@ -63,21 +63,19 @@ def _quoted(text: str, start: int, end: int) -> bool:
     return piece.count("“") > piece.count("”") or piece.count('"') % 2 == 1
 
 
-def _participle_after(
-    text: str, group: Span, frames: list[Frame], quotes: list[Quote], made: list[Attribution]
+def participle_after(
+    text: str, group: Span, frames: list[Frame], claim: Attribution, after: int
 ) -> list[Attribution]:
-    """The clause of a participle after the quotations and their tag, a claim of their speaker:
-    "“I will always love him,” Harry said, adding that repairing the relationship was one of
-    his priorities"."""
-    if not made:
-        return []
+    """The clause of a participle after AFTER (a claim and its tag), a claim of the same
+    speaker: "“I will always love him,” Harry said, adding that repairing the relationship was
+    one of his priorities"; "Governments will have to ..., they argue, adding it will ..."."""
     for frame in frames:
-        if frame.start < quotes[-1].mark_end or not text[: frame.start].rstrip().endswith(","):
+        if frame.start < after or not text[: frame.start].rstrip().endswith(","):
             continue
         clause = frame.participle_clause(text, group)
-        if clause is None or _quoted(text, quotes[-1].mark_end, clause[0]):
+        if clause is None or _quoted(text, after, clause[0]):
             continue
-        found = make_attribution(text, clause, "reported", frame, made[-1].speaker, group)
+        found = make_attribution(text, clause, "reported", frame, claim.speaker, group)
         return split_conjoined(text, found) if found is not None else []
     return []
 
@@ -90,8 +88,9 @@ def with_reported(
     "she acknowledged that a delegation had visited, a visit she described as “a courtesy,
     nothing more”" the quotation has its own frame, and both are claims. A participle after
     the quotations' tag reports a claim of their own ("..., she said, adding that ...")."""
-    made = sorted([*made, *_participle_after(text, group, frames, quotes, made)],
-                  key=lambda a: a.start)
+    if made:
+        added = participle_after(text, group, frames, made[-1], quotes[-1].mark_end)
+        made = sorted([*made, *added], key=lambda a: a.start)
     before = [frame for frame in frames if frame.end <= quotes[0].mark_start]
     reported = reported_statement(text, group, before) if before else None
     if reported is None or reported.start >= quotes[0].mark_start:

@@ -78,7 +78,7 @@ _VERB_LIKE = re.compile(
 )
 _BAD_ENDINGS = word_set("of for to in on at and or but that with by from as the a an")
 _FINITE = word_set(
-    "is are was were been be has have had would will could should can may might must"
+    "is are was were been be has have had would will could should can may might must do does did"
 )
 _MAX_SPEAKER_WORDS = 16
 
