@@ -297,3 +297,19 @@ def test_plural_subjects_report_and_a_participle_follows_reported_speech() -> No
     assert found["ticket prices would not rise"].speaker_text == "the operators"
     assert "A preliminary" not in {a.speaker_text for a in found.values()}  # "report": a noun
     assert not any("ferries would run" in statement for statement in found)  # not said
+
+
+def test_interjections_quantities_and_a_second_frame_joined_with_a_pronoun() -> None:
+    text = (
+        "Most ferry operators, however, argue that the new timetable is unworkable.\n"
+        "The coast guard reported at least 40 boats entered the harbour during the storm.\n"
+        "Paul Marden said the closure came too late, though he stressed he had no proof of "
+        "negligence.\n"
+    )
+    found = by_statement(find_attributions(text))
+    assert found["the new timetable is unworkable"].speaker_text == "Most ferry operators"
+    assert found["at least 40 boats entered the harbour during the storm"].speaker_text == (
+        "The coast guard"
+    )
+    assert found["the closure came too late"].speaker == "Paul Marden"
+    assert found["he had no proof of negligence"].speaker == "Paul Marden"

@@ -66,7 +66,9 @@ _BARE_CLAUSE_VERBS = word_set(
     "said says told tells added adds warned wrote writes reported reports noted notes stated "
     "claimed claims insisted argued predicted estimated confirmed acknowledged admitted alleged "
     "recounted asserts argues explains insists warns stresses admits concedes conceded contends "
-    "disclosed divulged projected projects say tell revealed reveals hinted hints"
+    "disclosed divulged projected projects say tell revealed reveals hinted hints "
+    "stressed explained asserted contended emphasized emphasised maintained testified recalled "
+    "complained boasted argue insist warn explain contend maintain"
 )
 NOT_CLAUSE_START = word_set(
     "before after in on at for with to from by about during into over against of"
@@ -95,7 +97,10 @@ _MAIN_VERB = re.compile(
 _TRAILING_ADVERBS = re.compile(r"(?:\s+(?:even|also|then|later|once|again|never|[a-z]+ly))+$")
 _RELATIVE_END = re.compile(r"(?:^|\s)([\w’'\-]+)\s+(?:that|who)\s*$")
 _JOINED_LEAD = re.compile(r"(?:^|[,;—–]\s*)(?:but|and|yet|so|while|although|though)\s*,?\s*$")
-_APPROXIMATE = re.compile(r"\s*(?:about|around|over|nearly|almost|roughly|some)\s+[$£€]?\d")
+_APPROXIMATE = re.compile(
+    r"\s*(?:about|around|over|nearly|almost|roughly|some|at least|at most|more than|fewer than|"
+    r"less than|up to|as many as)\s+[$£€]?\d"
+)
 _MAX_BEFORE_THAT = 10
 _MAX_SUBJECT_WORDS = 6
 _CAPITALISED_RUN = re.compile(r"(?:(?!(?:The|A|An)\b)[A-Z][\w’'.\-]*\s+)+")
@@ -247,12 +252,11 @@ class Frame:
         if inverted is not None:
             return inverted
         after = text[self.end : group[1]]
-        modifiers = _MODIFIERS.match(after)
+        approximate = _APPROXIMATE.match(after)  # "says about 9,000 vehicles a day crossed"
+        modifiers = None if approximate else _MODIFIERS.match(after)
         rest = after[modifiers.end() if modifiers else 0 :]
         that = complementizer(after)
-        first_after = after.split()[0].casefold() if after.split() else ""
-        if _APPROXIMATE.match(after):  # "says about 9,000 vehicles a day crossed": a number
-            first_after = ""
+        first_after = after.split()[0].casefold() if after.split() and not approximate else ""
         clause_follows = that is not None or (
             len(rest.split()) >= _MIN_CLAUSE_WORDS
             and not rest.lstrip().startswith(",")

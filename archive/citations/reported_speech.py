@@ -31,9 +31,13 @@ __all__ = ["participle_after", "reported_statement", "split_conjoined", "with_re
 _CHARACTERISES = re.compile(
     r"\b(?:described|describing|called|calling|dubbed|termed|labell?ed|branded)\b"
 )
+_JOINED_SUBJECT = re.compile(
+    r",\s+(?:and|but|though|although|while)\s+(?P<subject>he|she|they|it|we)\s+"
+    r"(?:(?:also|later|then|still|[a-z]+ly)\s+)*$"
+)
 _CLAUSE_JOIN = re.compile(r"[,)]\s+and\s+|;\s+|,\s+but\s+")
 _CONJOINED = re.compile(
-    r",?\s+and\s+(?:(?:he|she|it|they|we|also|then|later)\s+)*(?:"
+    r",?\s+(?:and|but|though|although|while)\s+(?:(?:he|she|it|they|we|also|then|later)\s+)*(?:"
     + "|".join(sorted(REPORTING_VERBS - {"say", "says", "tells"}, key=len, reverse=True))
     + r"|called\s+(?:on|for))\s+(?:that\s+)?(?!(?:to|in|on|at|by|for|of)\b)"
 )
@@ -66,16 +70,27 @@ def _quoted(text: str, start: int, end: int) -> bool:
 def participle_after(
     text: str, group: Span, frames: list[Frame], claim: Attribution, after: int
 ) -> list[Attribution]:
-    """The clause of a participle after AFTER (a claim and its tag), a claim of the same
-    speaker: "“I will always love him,” Harry said, adding that repairing the relationship was
-    one of his priorities"; "Governments will have to ..., they argue, adding it will ..."."""
+    """A second claim after AFTER (a claim and its tag): the clause of a participle, of the
+    same speaker ("“I will always love him,” Harry said, adding that repairing the
+    relationship was one of his priorities"), or of a frame joined with a pronoun subject
+    ("..., Woodard said, though he stressed he had no proof of favoritism")."""
     for frame in frames:
-        if frame.start < after or not text[: frame.start].rstrip().endswith(","):
+        if frame.start < after:
             continue
-        clause = frame.participle_clause(text, group)
-        if clause is None or _quoted(text, after, clause[0]):
+        joined = _JOINED_SUBJECT.search(text, after, frame.start)
+        if frame.kind == "verb" and joined is not None:
+            reported = frame.reported(text, (joined.start("subject"), group[1]))
+            if reported is None or _quoted(text, frame.start, reported[0][0]):
+                continue
+            span, speaker, kind = reported
+            found = make_attribution(text, span, kind, frame, speaker, group)
+        elif text[: frame.start].rstrip().endswith(","):
+            clause = frame.participle_clause(text, group)
+            if clause is None or _quoted(text, frame.start, clause[0]):
+                continue
+            found = make_attribution(text, clause, "reported", frame, claim.speaker, group)
+        else:
             continue
-        found = make_attribution(text, clause, "reported", frame, claim.speaker, group)
         return split_conjoined(text, found) if found is not None else []
     return []
 

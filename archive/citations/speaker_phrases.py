@@ -51,6 +51,11 @@ _LOWER_SPEAKERS = word_set(
     "her their its one another some many local state federal senior top military government "
     "company ministry spokesman spokeswoman people"
 )
+_INTERJECTED = re.compile(
+    r",\s*(?:however|though|too|also|meanwhile|instead|in turn|in fact|for (?:his|her|its|their) "
+    r"part)$",
+    re.IGNORECASE,
+)
 _PERSONAL = word_set("he she they it we i")
 _SUBORDINATORS = word_set(
     "although while when if because as since after before though despite once unless until "
@@ -148,6 +153,7 @@ def speaker_before(text: str, lo: int, frame: Spanned) -> str | None:
     pre = OPENERS.sub("", text[lo : frame.start].strip(' \t\n,;:—–-”"»'))
     pre = _PARTICIPLE.sub("", pre)  # "Halvik, speaking at a news conference, said"
     pre = _LEADING_PARTICIPLE.sub("", pre)  # "Citing the database, NASA noted"
+    pre = _INTERJECTED.sub("", pre)  # "Most economists, however, argue"
     who = WHO.match(pre)
     if who:
         pre = who.group("np").strip()
