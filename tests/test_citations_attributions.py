@@ -313,3 +313,17 @@ def test_interjections_quantities_and_a_second_frame_joined_with_a_pronoun() -> 
     )
     assert found["the closure came too late"].speaker == "Paul Marden"
     assert found["he had no proof of negligence"].speaker == "Paul Marden"
+
+
+def test_a_participle_inside_reported_speech_and_a_descriptive_relative_clause() -> None:
+    text = (
+        "The harbour minister, Lena Ostrova, has denied that the port was sold to a foreign "
+        "bidder, saying reports of a secret sale were “invented from start to finish”.\n"
+        "Tomas Vell, a retired pilot who now teaches navigation, said the new runway was too "
+        "short for cargo jets.\n"
+    )
+    found = by_statement(find_attributions(text))
+    assert "the port was sold to a foreign bidder" in found
+    second = found["reports of a secret sale were “invented from start to finish”"]
+    assert second.speaker_text == "The harbour minister, Lena Ostrova"
+    assert found["the new runway was too short for cargo jets"].speaker_text == "Tomas Vell"

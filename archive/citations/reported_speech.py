@@ -40,6 +40,9 @@ _CONJOINED = re.compile(
     r",?\s+(?:and|but|though|although|while)\s+(?:(?:he|she|it|they|we|also|then|later)\s+)*(?:"
     + "|".join(sorted(REPORTING_VERBS - {"say", "says", "tells"}, key=len, reverse=True))
     + r"|called\s+(?:on|for))\s+(?:that\s+)?(?!(?:to|in|on|at|by|for|of)\b)"
+    # "... has denied that ..., saying reports of a deal were ...": the participle's own claim
+    r"|,\s+(?:saying|adding|noting|insisting|arguing|stressing|claiming)\s+(?:that\s+)?"
+    r"(?!(?:to|in|on|at|by|for|of)\b)"
 )
 
 

@@ -33,9 +33,9 @@ _PARTICIPLE = re.compile(
     r"[^,]*(?:,|$)"
 )
 _LEADING_PARTICIPLE = re.compile(r"^[A-Z][a-z]+ing\b[^,]{0,80},\s+(?=[A-Z])")
-# "X, who ...," and "X, the entity that ...,": the relative clause is cut, X is the speaker
+# "X, who ...," and "X, the entity that ...," ("a retired officer who ..."): X is the speaker
 WHO = re.compile(
-    r"^(?P<np>[^,]+?),\s+(?:who|which|whose|where|(?:the|a|an)\s+[^,]*?\sthat)\b"
+    r"^(?P<np>[^,]+?),\s+(?:who|which|whose|where|(?:the|a|an)\s+[^,]*?\s(?:that|who|which))\b"
 )
 _CUT_AFTER = re.compile(
     r"[,;:(—–]|(?<!\b[A-Z])(?<!\b(?:Mr|Ms|Dr|St|Jr|Sr|Lt|Mt))(?<!Mrs)\.(?=\s|$)|"
