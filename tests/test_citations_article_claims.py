@@ -48,3 +48,25 @@ def test_linked_sentences_are_claims_only_when_they_report_something(tmp_path: P
     assert data.source is not None and data.source.url == counts.url
     assert data.resolution == "link"
     assert not any("older piece" in a.statement for a in found)  # reports nothing
+
+
+def test_a_headline_takes_the_source_of_the_sourced_body_claim_on_a_tie() -> None:
+    """Two body claims say as much of the headline; only one has a source: that is the one the
+    headline repeats (the other, unsourced, would leave the headline without a source)."""
+    text = (
+        "Harbour talks with foreign bidder collapsed in March, says port official\n"
+        "The minister denied that the harbour was sold in March to a bidder.\n"
+        "In an interview with the Coast Times, Ana Rist said the talks had collapsed in March "
+        "after two rounds.\n"
+    )
+    anchor = "an interview"
+    start = text.index(anchor)
+    sentence_start = text.index("In an interview")
+    link = CitationLink(
+        "https://coasttimes.test/rist-interview", anchor, text[sentence_start:], start,
+        start + len(anchor), sentence_start, len(text), False,
+    )  # fmt: skip
+    headline = find_claims(text, [link])[0]
+    assert headline.start == 0
+    assert headline.source is not None and headline.source.url == link.url
+    assert headline.speaker == "Ana Rist"

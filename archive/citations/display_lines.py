@@ -106,7 +106,10 @@ def _completed(
             completed.append(claim)
             continue
         words = stems(claim.statement)
-        best, share = max(((b, _share(words, w)) for b, w in body), key=lambda item: item[1])
+        best, share = max(  # on a tie, the body claim that has a source
+            ((b, _share(words, w)) for b, w in body),
+            key=lambda item: (item[1], item[0].source is not None),
+        )
         if share < needed or best.source is None:
             completed.append(claim)
             continue
