@@ -156,3 +156,20 @@ def test_cross_language_claim_is_never_matched_even_with_names_and_numbers() -> 
         found = match_claim(claim, source, *languages, speaker="Peskov")
         assert found.status == "needs_translation" and not found.found
         assert found.passage == source  # pointed at, not matched
+
+
+def test_a_short_claim_matches_where_its_quoted_words_stand_verbatim() -> None:
+    source = (
+        "The harbour board met on Monday to discuss the budget for the coming year and the "
+        "repairs.\nThe Ministry of Foreign Affairs of Sarovia is deeply troubled by reports of "
+        "large-scale construction work on the northern pier of the disputed island.\nThe "
+        "ministry calls on all parties to respect the agreements reached in earlier rounds of "
+        "talks.\nReports from fishermen describe heavy vehicles on the island since October.\n"
+    )
+    quoted = match_claim("it was “deeply troubled” by the reports", source, "en", "en")
+    assert quoted.found and quoted.passage is not None
+    assert quoted.passage.startswith("The Ministry of Foreign Affairs of Sarovia is deeply")
+    plain = match_claim("it was worried by the reports", source, "en", "en")
+    assert not plain.found  # without the quoted words, two common words prove nothing
+    elsewhere = match_claim("it was “badly shaken” by the reports", source, "en", "en")
+    assert not elsewhere.found  # quoted words the source does not hold earn nothing

@@ -25,6 +25,9 @@
    window (the shortest on a tie) is the passage; below ``threshold`` (0.45) the result is
    ``not_found``. When the statement gives numbers, a window's score is scaled by how many of
    them it holds (from 0.7 for none to 1.0 for all): a figure is what a reader checks first.
+   A short statement whose quotations (two words or more) all occur verbatim in the window is
+   not scaled down: the writer gives those words as the source's own ("it was “deeply
+   concerned” by the reports").
 
 Offsets are ``[start, end)`` in ``source_text``.
 """
@@ -73,6 +76,8 @@ _FOLD = str.maketrans(
         "\u00a0": " ",
     }
 )
+_QUOTED = re.compile(r'"([^"]+)"')
+MIN_QUOTED_WORDS = 2
 _ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…|\[[^\]]*\])\s*")
 _EDGE_PUNCT = "\"'.,;:!? -"
 
@@ -200,7 +205,22 @@ def _fuzzy(statement: str, source_text: str) -> tuple[float, Span, str] | None:
             best = (score, length, window, reason)
     assert best is not None
     damping = min(1.0, len(wanted) / FULL_WEIGHT_WORDS)
+    fragments = _quoted_fragments(statement)
+    window_text = _fold(source_text[best[2][0] : best[2][1]])[0]
+    if fragments and all(fragment in window_text for fragment in fragments):
+        return best[0], best[2], best[3] + ", its quoted words verbatim"
     return best[0] * damping, best[2], best[3]
+
+
+def _quoted_fragments(statement: str) -> list[str]:
+    """The statement's quotations of two words or more, folded: the words the writer gives as
+    the source's own ("it was “deeply concerned” by the reports")."""
+    folded = _fold(statement)[0]
+    return [
+        piece.strip(_EDGE_PUNCT)
+        for piece in _QUOTED.findall(folded)
+        if len(piece.split()) >= MIN_QUOTED_WORDS
+    ]
 
 
 def match_claim(
