@@ -327,3 +327,9 @@ def test_a_participle_inside_reported_speech_and_a_descriptive_relative_clause()
     second = found["reports of a secret sale were “invented from start to finish”"]
     assert second.speaker_text == "The harbour minister, Lena Ostrova"
     assert found["the new runway was too short for cargo jets"].speaker_text == "Tomas Vell"
+
+
+def test_a_lowercase_role_before_a_name_is_a_speaker() -> None:
+    text = "“Nobody here expected the bridge to close so soon,” judge Okafor noted as she left.\n"
+    (quote,) = find_attributions(text)
+    assert quote.kind == "quote" and quote.speaker_text == "judge Okafor"

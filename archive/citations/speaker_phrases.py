@@ -104,7 +104,10 @@ def valid_speaker(value: str) -> str | None:
         return None
     first = words[0]
     headline_role = len(words) <= 4 and words[-1].casefold() in ROLE_NOUNS  # "ports chief"
-    if not (first[:1].isupper() or first.casefold() in _LOWER_SPEAKERS or headline_role):
+    titled = first.casefold() in ROLE_NOUNS and len(words) > 1 and words[1][:1].isupper()
+    if not (
+        first[:1].isupper() or first.casefold() in _LOWER_SPEAKERS or headline_role or titled
+    ):  # "judge Inaba", "host Tom Bergeron": a role before a name
         return None
     if first.casefold() in _SUBORDINATORS:
         return None
