@@ -315,3 +315,26 @@ def test_the_statement_recalls_the_linked_statement_and_a_name_link_is_no_source
     toll = claim(found, "the toll would be dropped")
     assert toll.source is None or toll.source.url != profile
     assert all(a.source is None or a.source.url != profile for a in found)
+
+
+def test_an_anchor_whose_next_word_names_the_occasion_is_the_statements_source() -> None:
+    text = (
+        "In her first Facebook post of the year, Mara Quell noted that the ferry fares "
+        "would rise in the spring.\n"
+    )
+    anchor = "her first Facebook"
+    start = text.index(anchor)
+    found = find_attributions(text, links=[(start, start + len(anchor), "https://fb.test/p/1")])
+    (claim,) = found
+    assert claim.statement == "the ferry fares would rise in the spring"
+    assert claim.source is not None and claim.source.url == "https://fb.test/p/1"
+
+
+def test_a_time_is_no_speaker_and_the_subject_before_the_verb_is() -> None:
+    text = (
+        "Ola Brant is a climate scientist.\n"
+        "Today, in a new paper published in a climate journal, he brings a new warning: "
+        "glaciers are melting faster than models predicted.\n"
+    )
+    speakers = {a.speaker for a in find_attributions(text)}
+    assert "Today" not in speakers

@@ -170,6 +170,9 @@ class Frame:
             before = _TRAILING_ADVERBS.sub("", head[: verb.start()]).strip()
             if len(before.split()) <= _MAX_SUBJECT_WORDS and valid_speaker(before):
                 return before
+            last = before.rsplit(",", 1)[-1].strip()  # "Today, in a new paper, he brings"
+            if last != before and len(last.split()) <= _MAX_SUBJECT_WORDS and valid_speaker(last):
+                return last
         comma = head.find(",")
         first = head[: comma if comma > 0 else len(head)].strip()
         if len(first.split()) <= _MAX_SUBJECT_WORDS and valid_speaker(first):

@@ -58,6 +58,8 @@ _DOCUMENT_WORDS = DOCUMENT_NOUNS | word_set(
 )
 _FRAME_WORDS = _VERB_WORDS | DOCUMENT_NOUNS | OUTLET_NOUNS | _OCCASION_NOUNS
 _WORD = re.compile(r"[A-Za-z][\w\-]*")
+# the word after an anchor that may be its noun's head ("[his initial Instagram] announcement")
+_HEAD_AFTER = re.compile(r"(?:\s+[a-z][\w\-]*)?")
 # the writer speaking of their own work: "As we've [noted]", "I [reported] last year"
 _WRITER = re.compile(
     r"\b(?:[Ww]e|I)(?:['’]ve|['’]d|\s+have|\s+had)?(?:\s+(?:also|previously))?\s+$"
@@ -163,8 +165,8 @@ def choose_source_link(
             quoted = any(_inside(link, quotation) for quotation in quotations)
             backs = _backs_words(link[2])
             role, rank = ("statement", _RANK["statement"]) if backs and not quoted else ("", 0)
-        elif frame_words(anchor):
-            role, rank = "frame", _RANK["frame"]
+        elif frame_words(anchor + _HEAD_AFTER.match(text, link[1]).group(0)):
+            role, rank = "frame", _RANK["frame"]  # "In [his initial Instagram] announcement"
         else:
             role, rank = ("aside", _RANK["aside"]) if speakerless else ("", 0)
         if rank and (best is None or (rank, -order) > best[:2]):

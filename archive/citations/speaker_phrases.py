@@ -56,6 +56,10 @@ _INTERJECTED = re.compile(
     r"part)$",
     re.IGNORECASE,
 )
+_WHEN = word_set(
+    "today yesterday tomorrow tonight now then recently earlier later meanwhile "
+    "monday tuesday wednesday thursday friday saturday sunday"
+)
 _PERSONAL = word_set("he she they it we i")
 _SUBORDINATORS = word_set(
     "although while when if because as since after before though despite once unless until "
@@ -109,8 +113,8 @@ def valid_speaker(value: str) -> str | None:
         first[:1].isupper() or first.casefold() in _LOWER_SPEAKERS or headline_role or titled
     ):  # "judge Inaba", "host Tom Bergeron": a role before a name
         return None
-    if first.casefold() in _SUBORDINATORS:
-        return None
+    if first.casefold() in _SUBORDINATORS or (len(words) == 1 and first.casefold() in _WHEN):
+        return None  # "Today, in a new paper, he brings a warning": a time, not a speaker
     if len(words) > 1 and first.casefold() in _PERSONAL and words[1][:1].islower():
         return None  # "it acted after ...": a clause ("He Jianxiong" is a name)
     comma = value.find(",")
