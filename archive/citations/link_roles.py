@@ -120,6 +120,12 @@ def occasion_link(text: str, links: Sequence[LinkSpan], span: Span) -> LinkSpan 
     return None
 
 
+def _with_head(text: str, link: LinkSpan) -> str:
+    """The anchor and the word after it, which may be its noun's head."""
+    head = _HEAD_AFTER.match(text, link[1])
+    return text[link[0] : head.end() if head else link[1]]
+
+
 def _inside(link: LinkSpan, span: Span | None) -> bool:
     return span is not None and span[0] <= link[0] and link[1] <= span[1]
 
@@ -165,7 +171,7 @@ def choose_source_link(
             quoted = any(_inside(link, quotation) for quotation in quotations)
             backs = _backs_words(link[2])
             role, rank = ("statement", _RANK["statement"]) if backs and not quoted else ("", 0)
-        elif frame_words(anchor + _HEAD_AFTER.match(text, link[1]).group(0)):
+        elif frame_words(_with_head(text, link)):
             role, rank = "frame", _RANK["frame"]  # "In [his initial Instagram] announcement"
         else:
             role, rank = ("aside", _RANK["aside"]) if speakerless else ("", 0)
