@@ -103,6 +103,7 @@ _APPROXIMATE = re.compile(
 )
 _MAX_BEFORE_THAT = 10
 _MAX_SUBJECT_WORDS = 6
+_MAX_ROLE_SUBJECT_WORDS = 10  # "A spokesperson of the North's committee handling ..."
 _CAPITALISED_RUN = re.compile(r"(?:(?!(?:The|A|An)\b)[A-Z][\w’'.\-]*\s+)+")
 _NAMED_SUBJECT = re.compile(
     r"((?:(?:The|A|An)\s+)?[A-Z][\w’'.\-]*(?:\s+(?:(?:of|in|for|at)\s+(?:the\s+)?)?"
@@ -123,6 +124,16 @@ def complementizer(after: str) -> re.Match[str] | None:
     if any(word.casefold() in _SUBJECTS for word in between.split()):
         return None  # "he said he pressed his team to triple that figure"
     return that
+
+
+def _subject_size(phrase: str) -> bool:
+    """Whether PHRASE is short enough for a sentence's subject: six words, or ten when it is
+    headed by a role ("A spokesperson of the North's committee handling inter-Korean affairs")."""
+    words = phrase.split()
+    head = words[1:2] if words[:1] and words[0].casefold() in ("a", "an", "the") else words[:1]
+    if head and head[0].casefold() in ROLE_NOUNS:
+        return len(words) <= _MAX_ROLE_SUBJECT_WORDS
+    return len(words) <= _MAX_SUBJECT_WORDS
 
 
 def _interjected(text: str, group: Span, lead_end: int, frame_end: int) -> bool:
@@ -168,14 +179,14 @@ class Frame:
         verb = _MAIN_VERB.search(head)
         if verb is not None:
             before = _TRAILING_ADVERBS.sub("", head[: verb.start()]).strip()
-            if len(before.split()) <= _MAX_SUBJECT_WORDS and valid_speaker(before):
+            if _subject_size(before) and valid_speaker(before):
                 return before
             last = before.rsplit(",", 1)[-1].strip()  # "Today, in a new paper, he brings"
-            if last != before and len(last.split()) <= _MAX_SUBJECT_WORDS and valid_speaker(last):
+            if last != before and _subject_size(last) and valid_speaker(last):
                 return last
         comma = head.find(",")
         first = head[: comma if comma > 0 else len(head)].strip()
-        if len(first.split()) <= _MAX_SUBJECT_WORDS and valid_speaker(first):
+        if _subject_size(first) and valid_speaker(first):
             return first
         named = _NAMED_SUBJECT.match(head)  # "The US Embassy in New Delhi maintains ..."
         if named is not None and valid_speaker(named.group(1)):
