@@ -23,6 +23,9 @@ DOWNLOAD_HANDLERS = {
     "https": "crawler.download.handler.RecordingDownloadHandler",
 }
 DOWNLOADER_MIDDLEWARES = {
+    # a spider's own request for robots.txt is the host's robots fetch (not a second one)
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.download.robots_once.RobotsTxtOnceMiddleware": 100,
     # after Scrapy's header middlewares (UserAgent 500, DefaultHeaders 400...), before download
     "crawler.download.conditional.ConditionalRequestMiddleware": 950,
 }

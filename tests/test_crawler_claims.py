@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -149,3 +150,16 @@ def test_prov_o_export_carries_the_resolution(crawled: dict[str, Any]) -> None:
     assert "carried from sentence" in exported.stdout
     assert "pa:confidence" in exported.stdout
 
+
+
+def test_each_publishers_robots_txt_is_fetched_once(
+    crawled: dict[str, Any], web: ClaimsWeb
+) -> None:
+    """Discovery's own request for the agency's robots.txt is also the request that gives its
+    rules: the publisher sees one request for the file, not one per reader."""
+    assert crawled["discovery"]  # discovery ran
+    for host, server in web.servers.items():
+        asked = len(server.sent_for("/robots.txt"))
+        assert asked <= 1, (host, asked)
+    agency = urlsplit(AGENCY_URL).hostname or ""
+    assert len(web.servers[agency].sent_for("/robots.txt")) == 1

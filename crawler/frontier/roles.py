@@ -29,7 +29,7 @@ def worker_settings(
     downloader = dict(base.getdict("DOWNLOADER_MIDDLEWARES"))
     downloader.update(
         {
-            "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+            "crawler.download.robots_once.RobotsTxtOnceMiddleware": None,
             "crawler.frontier.robots.SharedRobotsTxtMiddleware": 100,
             "crawler.frontier.politeness.HostPolitenessMiddleware": 960,  # last before download
         }
