@@ -348,3 +348,21 @@ def test_a_long_subject_headed_by_a_role_reports_through_a_participle() -> None:
         "A spokesperson of the island's committee handling harbour affairs"
     )
     assert len(found) == 1  # a long subject that is no role reports nothing
+
+
+def test_two_that_clauses_a_joined_frame_and_a_role_before_the_name() -> None:
+    text = (
+        "The ministry said the figures were wrong, and that any buyer would need approval.\n"
+        "Ana Kovel tells the Tribune the state will keep control, as the institute warns the "
+        "sale could add €45 a year to bills.\n"
+        "Brevania will sell half of the grid before October, the finance minister, Ana Kovel, "
+        "has said, in a move that would raise billions.\n"
+        "It was racist, she said, and that changed everything for the family.\n"
+    )
+    found = by_statement(find_attributions(text))
+    assert {"the figures were wrong", "any buyer would need approval"} <= set(found)
+    assert found["the state will keep control"].speaker_text == "Ana Kovel"
+    assert found["the sale could add €45 a year to bills"].speaker_text == "the institute"
+    lede = found["Brevania will sell half of the grid before October"]
+    assert lede.speaker_text == "the finance minister, Ana Kovel"
+    assert not any(statement.startswith("changed everything") for statement in found)

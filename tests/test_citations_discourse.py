@@ -338,3 +338,24 @@ def test_a_time_is_no_speaker_and_the_subject_before_the_verb_is() -> None:
     )
     speakers = {a.speaker for a in find_attributions(text)}
     assert "Today" not in speakers
+
+
+def test_the_researchers_findings_come_from_their_linked_study_not_a_later_interview() -> None:
+    text = (
+        "A wrist alert missed most cases, according to a study published on Wednesday.\n"
+        "The researchers estimated that the alert caught about 35 percent of true cases.\n"
+        "“People see a green tick and assume they are fine,” said Hanna Ode, a professor who "
+        "led the study.\n"
+        "Rafa Domin, a doctor who was not involved in the research, said the lab test set the "
+        "bar too high.\n"
+    )
+    anchor = "a study"
+    start = text.index(anchor)
+    url = "https://journal.test/study-1"
+    found = {a.statement: a for a in find_attributions(text, links=[(start, start + 7, url)])}
+    estimated = found["the alert caught about 35 percent of true cases"]
+    assert estimated.source is not None and estimated.source.url == url
+    for statement in ("People see a green tick and assume they are fine",
+                      "the lab test set the bar too high"):
+        claim = found[statement]
+        assert claim.source is None or claim.source.url != url, claim  # their own words

@@ -5,7 +5,9 @@ An article links a document once ("According to [a paper] published in Nature As
 Oxford Open Climate Change]") and afterwards only names it again with a definite article ("the
 paper", "the report", "in the statement"). The noun is read in the link's anchor or in the
 three words before it. Nouns of one kind recall each other ("the report" after "a paper"; "the
-release" after "a statement"), and the latest document of a kind is the one recalled.
+release" after "a statement"), and the latest document of a kind is the one recalled. A
+document named in a speaker's relative clause ("a professor who led the study") or as a time
+("hours after the study") is not recalled: it is not where the speaker spoke.
 """
 
 from __future__ import annotations
@@ -42,6 +44,10 @@ _NOUN = re.compile(r"[a-z][a-z\-]*")
 _DEFINITE = re.compile(r"\b(?:the|that|this|same)\s+", re.IGNORECASE)
 _WORD = re.compile(r"[\w\-]+")
 _BEFORE_WORDS = 3
+# a document named in a speaker's relative clause or as a time is not where they spoke
+_NOT_OCCASION = re.compile(
+    r"(?:\bwho\b[^,;:.“”\"]*|\b(?:after|before|since|following|until)\s+)$", re.IGNORECASE
+)
 _CAPITALISED = re.compile(
     r"(?:(?<=\s)|^)(?:[Tt]he\s+)?((?:[A-Z][\w’'&.\-]*)(?:\s+[A-Z][\w’'&.\-]*)*)"
 )
@@ -106,6 +112,8 @@ class DocumentMemory:
         for match in _DEFINITE.finditer(text, *span):
             if excluded[0] <= match.start() < excluded[1]:
                 continue
+            if _NOT_OCCASION.search(text, max(span[0], match.start() - 80), match.start()):
+                continue  # "a professor who led the study", "hours after the study"
             for word in _WORD.findall(text, match.end(), span[1])[:_BEFORE_WORDS]:
                 kind = DOCUMENT_KINDS.get(word.casefold())
                 if kind is not None and kind in self.latest:

@@ -126,6 +126,17 @@ def complementizer(after: str) -> re.Match[str] | None:
     return that
 
 
+def _role_phrase(phrase: str) -> bool:
+    """Whether PHRASE is a short role before a name: "the finance minister", "Ondoria's energy
+    minister" (then "..., the finance minister, Irena Kovalt, said": both are the speaker)."""
+    words = phrase.split()
+    return (
+        1 < len(words) <= 6
+        and (words[0].casefold() in ("the", "a", "an") or words[0].endswith(("'s", "’s")))
+        and words[-1].casefold() in ROLE_NOUNS
+    )
+
+
 def _subject_size(phrase: str) -> bool:
     """Whether PHRASE is short enough for a sentence's subject: six words, or ten when it is
     headed by a role ("A spokesperson of the North's committee handling inter-Korean affairs")."""
@@ -274,6 +285,7 @@ class Frame:
         clause_follows = that is not None or (
             len(rest.split()) >= _MIN_CLAUSE_WORDS
             and not rest.lstrip().startswith(",")
+            and not after.lstrip().startswith(",")  # "X has said, in a move that ..."
             and first_after not in NOT_CLAUSE_START  # "reported in a long feature on ..."
         )
         if not clause_follows:  # "STATEMENT, SPEAKER said (on Tuesday)(, ...)"
@@ -346,6 +358,11 @@ class Frame:
                 return None
             speaker = speaker_before(text, comma + 1, self)
             if speaker is not None:
+                earlier = text.rfind(",", group[0], comma)
+                if earlier > group[0] and _role_phrase(text[earlier + 1 : comma]):
+                    wider = speaker_before(text, earlier + 1, self)
+                    if wider is not None and wider.endswith(speaker):
+                        comma, speaker = earlier, wider  # "..., the minister, Irena Kovalt,"
                 statement_end = comma
                 who = text.rfind(",", group[0], comma)
                 if re.match(r",\s+(?:who|which|whose)\b", text[comma : comma + 10]) and who > 0:

@@ -31,9 +31,11 @@ __all__ = ["participle_after", "reported_statement", "split_conjoined", "with_re
 _CHARACTERISES = re.compile(
     r"\b(?:described|describing|called|calling|dubbed|termed|labell?ed|branded)\b"
 )
+# a second frame with a subject of its own: "..., though he stressed ...", "..., as thinktank
+# warns ..."
 _JOINED_SUBJECT = re.compile(
-    r",\s+(?:and|but|though|although|while)\s+(?P<subject>he|she|they|it|we)\s+"
-    r"(?:(?:also|later|then|still|[a-z]+ly)\s+)*$"
+    r",\s+(?:and|but|though|although|while|as)\s+(?P<subject>he|she|they|it|we|[^,;.“”\"]{1,40}?)"
+    r"\s+(?:(?:also|later|then|still|[a-z]+ly)\s+)*$"
 )
 _CLAUSE_JOIN = re.compile(r"[,)]\s+and\s+|;\s+|,\s+but\s+")
 _CONJOINED = re.compile(
@@ -43,6 +45,9 @@ _CONJOINED = re.compile(
     # "... has denied that ..., saying reports of a deal were ...": the participle's own claim
     r"|,\s+(?:saying|adding|noting|insisting|arguing|stressing|claiming)\s+(?:that\s+)?"
     r"(?!(?:to|in|on|at|by|for|of)\b)"
+    # "said X, and that Y": the verb's second complement ("and that changed ...": no clause)
+    r"|,?\s+and\s+that\s+(?=(?:the|a|an|he|she|it|they|there|no|his|her|its|their|we|i|"
+    r"this|these|those|some|all|many|most|any|every|each|one|two|[A-Z0-9£$€]))"
 )
 
 
@@ -170,10 +175,15 @@ def _frame_of(attribution: Attribution) -> Frame:
 
 
 def _cut_trailing_frame(text: str, span: Span, frames: list[Frame]) -> Span:
-    """A statement without a second frame at its end: "..., TASS reported." is cut off."""
+    """A statement without a second frame at its end: "..., TASS reported." is cut off, and so
+    is a second frame with a subject of its own ("..., as thinktank warns the sale could ...":
+    ``participle_after`` reads it)."""
     for frame in frames:
         if not span[0] < frame.start < span[1]:
             continue
+        joined = _JOINED_SUBJECT.search(text, span[0], frame.start)
+        if joined is not None and frame.reported(text, (joined.start("subject"), span[1])):
+            return span[0], joined.start()
         comma = text.rfind(",", span[0], frame.start)
         if comma < 0 or speaker_before(text, comma + 1, frame) is None:
             continue

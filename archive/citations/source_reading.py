@@ -31,6 +31,12 @@ from archive.citations.speaker_phrases import DATELINE
 
 __all__ = ["SourceReader"]
 
+# the authors of a study or report, named by their role alone
+_AUTHORS = re.compile(
+    r"(?:the\s+)?(?:(?:study|paper|report)['’]s\s+)?(?:researchers|scientists|authors|team)",
+    re.IGNORECASE,
+)
+_AUTHORS_REACH = 6  # sentences after the linked study within which they are its authors
 _INTERVIEW = re.compile(
     r"\b(?:interview(?:ed)?|spoke|speaking|told|wrote|writing|op-ed|column|article|remarks|"
     r"comments|podcast|appear(?:ed|ance|ing)|quoted)\b"
@@ -102,6 +108,15 @@ class SourceReader:
     def entity_at(self, start: int) -> Entity | None:
         link = self.tracker.links.get(start)
         return link.entity if link else None
+
+    def _authors_work(self, index: int) -> SourceRef | None:
+        """The study or report linked in the last few sentences, which "the researchers" or
+        "the study's authors" wrote: their findings are its findings."""
+        latest = self.memory.latest.get("research")
+        if latest is None or not 0 <= index - latest[1] <= _AUTHORS_REACH:
+            return None
+        link, sentence, noun = latest
+        return replace(self._link_ref(link, sentence, noun), sentence=sentence)
 
     def _link_ref(self, link: LinkSpan, sentence: int, name: str | None) -> SourceRef:
         source = self.registry.find_source(link[2]) if self.registry else None
@@ -304,6 +319,8 @@ class SourceReader:
         if ref is not None and ref.kind == "document" and not ref.url and not ref.publisher:
             ref = None  # "In a letter, X said": an occasion, with nothing to look up
             frame_text = f"in a statement {frame_text}"
+        if ref is None and _AUTHORS.fullmatch((claim.speaker_text or "").strip()):
+            ref = self._authors_work(index)
         if entity is None:
             return ref
         if ref is not None:
