@@ -34,7 +34,8 @@ Scoring (micro-averaged over the set; a ratio with nothing to count is 1.0):
   ``baseline_links`` is printed beside it: every gold claim against every source page of its
   article (so a decoy found in the wrong page counts against precision).
 
-``python -m tests.citations_eval`` prints the per-article table and the totals.
+``python -m tests.citations_eval`` prints the per-article table and the totals (``... blind``
+and ``... fresh`` for the other two sets).
 """
 
 from __future__ import annotations
@@ -55,12 +56,14 @@ from archive.citations.attributions import Attribution
 from archive.citations.links import citation_links, classify_links
 from archive.citations.matching import match_claim
 from archive.citations.registry import Registry, load_registry
+from archive.citations.registry_file import read_sources
 from archive.text.extraction import Extraction, extract
 from tests.citations_data import corpus_dir
 
 __all__ = [
     "BLIND_DIR",
     "EVAL_DIR",
+    "FRESH_DIR",
     "FIGURES",
     "Article",
     "GoldClaim",
@@ -86,6 +89,7 @@ __all__ = [
 
 EVAL_DIR = Path(__file__).resolve().parent / "citations_eval"
 BLIND_DIR = Path(__file__).resolve().parent / "citations_blind"
+FRESH_DIR = Path(__file__).resolve().parent / "citations_fresh"
 REPO = EVAL_DIR.parents[1]
 _TOKEN = re.compile(r"\w+")
 _TITLES = frozenset({"mr", "mrs", "ms", "dr", "sen", "rep", "gov", "sgt", "president", "the"})
@@ -248,8 +252,10 @@ def load_set(directory: Path = EVAL_DIR) -> list[Article]:
 
 @cache
 def eval_registry() -> Registry:
-    """The default registry (no ``$PROV_SOURCES``) plus the fixture outlets of the set."""
-    return load_registry(EVAL_DIR / "sources.json", environ={})
+    """The default registry (no ``$PROV_SOURCES``) plus the fixture outlets of the
+    development and the fresh set."""
+    registry = load_registry(EVAL_DIR / "sources.json", environ={})
+    return registry.with_overrides(read_sources(FRESH_DIR / "sources.json", allow_disabled=True))
 
 
 def predict(article: Article, registry: Registry) -> list[Prediction]:
@@ -485,8 +491,8 @@ def _row(name: str, counts: Counter[str]) -> str:
 
 def main() -> None:
     """Print the per-article table, the totals and the linking figures of the development
-    set, or of the blind set with ``blind`` as argument."""
-    directory = BLIND_DIR if sys.argv[1:] == ["blind"] else EVAL_DIR
+    set, or of the blind or fresh set with ``blind`` or ``fresh`` as argument."""
+    directory = {"blind": BLIND_DIR, "fresh": FRESH_DIR}.get(" ".join(sys.argv[1:]), EVAL_DIR)
     articles = load_set(directory)
     registry = eval_registry()
     per_article, total = score_set(articles, registry)
