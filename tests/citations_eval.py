@@ -63,8 +63,8 @@ from tests.citations_data import corpus_dir
 __all__ = [
     "BLIND_DIR",
     "EVAL_DIR",
-    "FRESH_DIR",
     "FIGURES",
+    "FRESH_DIR",
     "Article",
     "GoldClaim",
     "GoldLink",
