@@ -11,7 +11,11 @@ import pytest
 from archive.citations.attributions import Attribution, find_attributions
 from archive.citations.links import CitationLink
 from archive.citations.registry import load_registry
+from archive.citations.registry_file import read_sources
 from archive.citations.sentences import sentence_spans
+from tests.citations_eval import FRESH_DIR
+
+_FARO = FRESH_DIR / "sources.json"  # Agencia Faro, a registered agency
 
 BORDER = """VALDORA — The defence minister of Valdora, Piotr Halvik, said on Tuesday that the army had pushed back three assaults near the river town of Brenn.
 The minister's remarks followed an interview given to the Morning Ledger by Jane Roe, the deputy head of the State Border Service.
@@ -359,3 +363,31 @@ def test_the_researchers_findings_come_from_their_linked_study_not_a_later_inter
                       "the lab test set the bar too high"):
         claim = found[statement]
         assert claim.source is None or claim.source.url != url, claim  # their own words
+
+
+def test_apposed_name_registered_agency_told_parliament_and_it_said() -> None:
+    registry = load_registry(environ={}).with_overrides(
+        read_sources(_FARO, allow_disabled=True)
+    )
+    text = (
+        "In a blog post published on Monday, the company’s chief medical officer, Dr. Colm "
+        "Weir, wrote that the tests had used an old version of the software.\n"
+        "“The band is a wellness device, not a diagnostic one,” Weir wrote.\n"
+        "Ramon Ezquerra, the energy minister, told the Ondorian news agency Agencia Faro on "
+        "Sunday that the utility would look seriously at any stake.\n"
+        "Weir told parliament in April that the company had no plans to sell any shares.\n"
+        "The ministry issued new rules on Monday.\n"
+        "No single investor would be allowed to hold more than 10% of the company, it said.\n"
+    )
+    anchor = "a blog post"
+    start = text.index(anchor)
+    found = {
+        a.statement: a
+        for a in find_attributions(text, registry, links=[(start, start + 11, "https://pw.test/b")])
+    }
+    quoted = found["The band is a wellness device, not a diagnostic one"]
+    assert quoted.source is not None and quoted.source.url == "https://pw.test/b"
+    assert found["the utility would look seriously at any stake"].source_id == "agenciafaro"
+    assert found["the company had no plans to sell any shares"].source is None  # parliament
+    capped = found["No single investor would be allowed to hold more than 10% of the company"]
+    assert capped.speaker == "The ministry"

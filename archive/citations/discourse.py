@@ -71,7 +71,8 @@ class _Reader(SourceReader):
             return None, Link(None, "none", candidates=0)
         position = self._speaker_position(claim, group, written)
         if written.casefold() == "it":
-            link = self.tracker.resolve_it(index, position)
+            # "..., it said": not a noun of the statement itself ("... 10% of the company")
+            link = self.tracker.resolve_it(index, min(position, claim.start))
             if link.entity is not None:
                 link.entity.seen.append((index, position, False))
             return link.entity, link
@@ -80,6 +81,12 @@ class _Reader(SourceReader):
         inside = [m for m in self.in_span(chunk) if not m.possessive]
         people = [m for m in inside if m.kind in ("person", "pronoun", "group")]
         names = [m for m in inside if m.kind == "name" and 1 < len(m.name.split()) < 4]
+        if not people and not names and comma > 0:  # "the company's chief medical officer,
+            whole = (position, position + len(written))  # Dr. Colm Fairweather": the name
+            people = [
+                m for m in self.in_span(whole)
+                if m.kind == "person" and not m.possessive and m.start >= chunk[1]
+            ]
         inside = people or names or inside  # "Kremlin spokesman Dmitry Peskov": Peskov
         if inside:
             link = self.tracker.links.get(inside[0].start) or Link(None, "none")

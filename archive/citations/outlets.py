@@ -80,7 +80,8 @@ _OCCASION = re.compile(
     r"(?:webinar|e-?mail|speech|interview|call|conference|briefing|hearing|meeting|event|"
     r"session|forum|panel|summit|rally|debate|address|appearance|visit|trip|press\s+release)|"
     r"over\s+e-?mail|by\s+(?:tele)?phone|told\s+(?:a|the)\s+(?:crowd|audience|rally|"
-    r"conference|court|jury|committee|hearing))\b",
+    r"conference|court|jury|committee|hearing|senate|assembly|house|chamber|council|inquiry)|"
+    r"told\s+(?:parliament|congress|lawmakers|legislators|MPs|senators))\b",
     re.IGNORECASE,
 )
 

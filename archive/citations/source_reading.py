@@ -33,7 +33,8 @@ __all__ = ["SourceReader"]
 
 # the authors of a study or report, named by their role alone
 _AUTHORS = re.compile(
-    r"(?:the\s+)?(?:(?:study|paper|report)['’]s\s+)?(?:researchers|scientists|authors|team)",
+    r"(?:(?:the|its|their)\s+)?(?:(?:study|paper|report)['’]s\s+)?"
+    r"(?:researchers|scientists|authors|team)",
     re.IGNORECASE,
 )
 _AUTHORS_REACH = 6  # sentences after the linked study within which they are its authors
@@ -303,8 +304,9 @@ class SourceReader:
             ref = itself  # "according to a report by ...": the report
         elif fresh is not None:
             ref = fresh  # "A study by the institute concluded": the study
-        elif outlets:
-            ref = SourceRef("outlet", outlets[0][2], None, outlets[0][3], index)
+        elif outlets:  # "the Ondorian news agency Agencia Faro": the registered name
+            named = next((outlet for outlet in outlets if outlet[3] is not None), outlets[0])
+            ref = SourceRef("outlet", named[2], None, named[3], index)
         else:
             documents = [  # "In a letter to ...", "according to a report by ..."
                 self.refs[id(e)]
