@@ -391,3 +391,28 @@ def test_apposed_name_registered_agency_told_parliament_and_it_said() -> None:
     assert found["the company had no plans to sell any shares"].source is None  # parliament
     capped = found["No single investor would be allowed to hold more than 10% of the company"]
     assert capped.speaker == "The ministry"
+
+
+def test_the_data_come_from_the_source_linked_just_before_and_after_x_confirmed() -> None:
+    text = (
+        "Bus journeys fell by a fifth, according to figures published by the Office for "
+        "Regional Statistics in April.\n"
+        "The data show that evening travel has recovered more slowly than any other part of "
+        "the week, and that passengers aged 65 and over now make a quarter of all journeys.\n"
+        "The council says it will spend £280,000 to keep three routes running, after Redbank "
+        "Buses confirmed it will withdraw every service after 7pm.\n"
+    )
+    anchor = "Office for Regional Statistics"
+    start = text.index(anchor)
+    url = "https://ors.test/bulletin"
+    found = {
+        a.statement: a
+        for a in find_attributions(text, links=[(start, start + len(anchor), url)])
+    }
+    for statement in (
+        "evening travel has recovered more slowly than any other part of the week",
+        "passengers aged 65 and over now make a quarter of all journeys",
+    ):
+        assert found[statement].source is not None and found[statement].source.url == url
+    assert found["it will spend £280,000 to keep three routes running"].speaker == "The council"
+    assert found["it will withdraw every service after 7pm"].speaker == "Redbank Buses"

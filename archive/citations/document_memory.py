@@ -94,6 +94,12 @@ class DocumentMemory:
             if name is not None:
                 self.names[name] = (link, index, name)
 
+    def most_recent(self) -> tuple[LinkSpan, int, str] | None:
+        """The document or organisation linked last ("figures published by the [Office for
+        Regional Statistics]" before "The data show ...")."""
+        known = [*self.latest.values(), *self.names.values()]
+        return max(known, key=lambda item: (item[1], item[0][0])) if known else None
+
     def recall_name(
         self, text: str, span: Span, excluded: Span
     ) -> tuple[LinkSpan, int, str] | None:

@@ -59,7 +59,8 @@ _ADJECTIVE_BEFORE = re.compile(
 )
 _AS_SAYING = re.compile(r"\bas saying\b")
 _THAT = re.compile(r"(?<!\w)that(?!\w)")
-_FINDING = frozenset({"found", "finds", "showed", "shows"})  # said of documents: "the study found"
+# said of documents: "the study found", "the data show"
+_FINDING = frozenset({"found", "finds", "find", "showed", "shows", "show", "shown"})
 _TAKES_OBJECT = frozenset({"told", "tells", "warned", "urged"})
 # verbs that report speech without "that": "Sasse said the charges are overdue"
 _BARE_CLAUSE_VERBS = word_set(

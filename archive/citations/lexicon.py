@@ -47,7 +47,7 @@ REPORTING_VERBS = word_set(
     "argue warn insist write explain contend maintain suggest predict acknowledge admit "
     "allege confirm deny assert reveal conclude declare announce testify concede respond "
     # findings and their verbs in the perfect ("Studies have shown that ...")
-    "shown demonstrated demonstrates disputed disputes volunteered "
+    "shown show find demonstrated demonstrates disputed disputes volunteered "
 )
 # singular nouns naming a person ("the minister", "a spokeswoman", "the deputy head")
 PERSON_NOUNS = word_set(
@@ -110,7 +110,8 @@ DOCUMENT_NOUNS = word_set(
 # subjects that "found" or "showed" a result: documents and researchers
 FINDING_SUBJECTS = DOCUMENT_NOUNS | word_set(
     "researchers scientists investigators analysts authors experts economists auditors "
-    "inspectors researcher scientist team"
+    "inspectors researcher scientist team data figures statistics numbers studies reports "
+    "analyses surveys polls papers records documents"
 )
 # capitalised words inside an organisation's name
 NAME_ORG_WORDS = word_set(

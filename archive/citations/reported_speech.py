@@ -34,7 +34,8 @@ _CHARACTERISES = re.compile(
 # a second frame with a subject of its own: "..., though he stressed ...", "..., as thinktank
 # warns ..."
 _JOINED_SUBJECT = re.compile(
-    r",\s+(?:and|but|though|although|while|as)\s+(?P<subject>he|she|they|it|we|[^,;.“”\"]{1,40}?)"
+    r",\s+(?:and|but|though|although|while|as|after)\s+"
+    r"(?P<subject>he|she|they|it|we|[^,;.“”\"]{1,40}?)"
     r"\s+(?:(?:also|later|then|still|[a-z]+ly)\s+)*$"
 )
 _CLAUSE_JOIN = re.compile(r"[,)]\s+and\s+|;\s+|,\s+but\s+")
@@ -45,9 +46,10 @@ _CONJOINED = re.compile(
     # "... has denied that ..., saying reports of a deal were ...": the participle's own claim
     r"|,\s+(?:saying|adding|noting|insisting|arguing|stressing|claiming)\s+(?:that\s+)?"
     r"(?!(?:to|in|on|at|by|for|of)\b)"
-    # "said X, and that Y": the verb's second complement ("and that changed ...": no clause)
-    r"|,?\s+and\s+that\s+(?=(?:the|a|an|he|she|it|they|there|no|his|her|its|their|we|i|"
-    r"this|these|those|some|all|many|most|any|every|each|one|two|[A-Z0-9£$€]))"
+    # "said X, and that Y": the verb's second complement ("and that changed ...", "and that
+    # is why ...": "that" is the subject, no second clause)
+    r"|,?\s+and\s+that\s+(?!(?:is|was|were|are|has|had|have|would|will|could|should|can|"
+    r"may|might|must|did|does|do|[a-z]+ed)\b)"
 )
 
 

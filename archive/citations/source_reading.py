@@ -37,6 +37,7 @@ _AUTHORS = re.compile(
     r"(?:researchers|scientists|authors|team)",
     re.IGNORECASE,
 )
+_DATA = re.compile(r"(?:the|these|those)\s+(?:data|figures|statistics|numbers)", re.IGNORECASE)
 _AUTHORS_REACH = 6  # sentences after the linked study within which they are its authors
 _INTERVIEW = re.compile(
     r"\b(?:interview(?:ed)?|spoke|speaking|told|wrote|writing|op-ed|column|article|remarks|"
@@ -115,6 +116,15 @@ class SourceReader:
         "the study's authors" wrote: their findings are its findings."""
         latest = self.memory.latest.get("research")
         if latest is None or not 0 <= index - latest[1] <= _AUTHORS_REACH:
+            return None
+        link, sentence, noun = latest
+        return replace(self._link_ref(link, sentence, noun), sentence=sentence)
+
+    def _data_source(self, index: int) -> SourceRef | None:
+        """What "the data" or "the figures" are: the document or organisation linked in this
+        sentence or the one before."""
+        latest = self.memory.most_recent()
+        if latest is None or not 0 <= index - latest[1] <= 1:
             return None
         link, sentence, noun = latest
         return replace(self._link_ref(link, sentence, noun), sentence=sentence)
@@ -321,8 +331,11 @@ class SourceReader:
         if ref is not None and ref.kind == "document" and not ref.url and not ref.publisher:
             ref = None  # "In a letter, X said": an occasion, with nothing to look up
             frame_text = f"in a statement {frame_text}"
-        if ref is None and _AUTHORS.fullmatch((claim.speaker_text or "").strip()):
+        written = (claim.speaker_text or "").strip()
+        if ref is None and _AUTHORS.fullmatch(written):
             ref = self._authors_work(index)
+        if ref is None and _DATA.fullmatch(written):
+            ref = self._data_source(index)
         if entity is None:
             return ref
         if ref is not None:
