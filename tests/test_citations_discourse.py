@@ -416,3 +416,19 @@ def test_the_data_come_from_the_source_linked_just_before_and_after_x_confirmed(
         assert found[statement].source is not None and found[statement].source.url == url
     assert found["it will spend £280,000 to keep three routes running"].speaker == "The council"
     assert found["it will withdraw every service after 7pm"].speaker == "Redbank Buses"
+
+
+def test_a_month_before_a_role_and_name_is_no_speaker() -> None:
+    text = (
+        "Brevania will sell part of the grid before the end of October, the finance minister, "
+        "Irena Kovalt, has said.\n"
+        "Kovalt set out the timetable in an interview with the Lisk Tribune on Sunday.\n"
+        "She said the sale would be split between a listing and a placement.\n"
+    )
+    anchor = "an interview"
+    start = text.index(anchor)
+    found = find_attributions(text, links=[(start, start + len(anchor), "https://lt.test/i")])
+    lede = found[0]
+    assert lede.statement == "Brevania will sell part of the grid before the end of October"
+    assert lede.speaker == "the finance minister, Irena Kovalt"
+    assert lede.source is not None and lede.source.url == "https://lt.test/i"  # told after

@@ -13,15 +13,13 @@ from __future__ import annotations
 
 import re
 
+from archive.citations.lexicon import MONTHS
+
 __all__ = ["anchors", "shared_anchors"]
 
 _GROUPED = r"\d{1,3}(?:[,. \u00a0\u202f]\d{3})+(?![\d])"
 _NUMBER = re.compile(rf"(?<![\w.,])(?:{_GROUPED}|\d+(?:[.,]\d{{1,2}}(?![\d]))?)")
 _WORD = re.compile(r"[^\W\d_]+")
-_MONTHS = [
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-]  # fmt: skip
 # each month: its English abbreviation, then prefixes of its Russian and Ukrainian forms
 _MONTH_PREFIXES = (
     ("jan", "январ", "січн"),
@@ -49,7 +47,7 @@ def _number_weight(value: str) -> float:
 def _month(word: str) -> str | None:
     folded = word.casefold()
     for number, (english, *others) in enumerate(_MONTH_PREFIXES):
-        name = _MONTHS[number]
+        name = MONTHS[number]
         if folded in (name.lower(), english, "sept" if english == "sep" else english):
             return None if folded == "may" and not word[:1].isupper() else name
         if len(folded) <= 10 and any(folded.startswith(prefix) for prefix in others):

@@ -33,9 +33,11 @@ from archive.citations.registry import Registry
 from archive.citations.resolution import Claimed, Resolved, carry_factor, speaker_confidence
 from archive.citations.sentences import Span
 from archive.citations.source_reading import SourceReader
+from archive.citations.tokens import word_set
 
 __all__ = ["resolve_claims"]
 
+_NAME_PARTICLES = word_set("de van von der den la le al bin da di du")
 _SELF = re.compile(r"(?:that\s+)?(he|she|He|She)\s+(?!said|says)[a-z]")
 _SPEAKER_KIND = {
     **dict.fromkeys(PERSON_NOUNS, "person"),
@@ -81,12 +83,14 @@ class _Reader(SourceReader):
         inside = [m for m in self.in_span(chunk) if not m.possessive]
         people = [m for m in inside if m.kind in ("person", "pronoun", "group")]
         names = [m for m in inside if m.kind == "name" and 1 < len(m.name.split()) < 4]
-        if not people and not names and comma > 0:  # "the company's chief medical officer,
-            whole = (position, position + len(written))  # Dr. Colm Fairweather": the name
-            people = [
+        if comma > 0:  # "the finance minister, Irena Kovalt": the name is who speaks
+            whole = (position, position + len(written))
+            named = [
                 m for m in self.in_span(whole)
-                if m.kind == "person" and not m.possessive and m.start >= chunk[1]
+                if m.kind == "person" and not m.possessive and _proper_name(m.text)
             ]
+            if named and not any(_proper_name(m.text) for m in people):
+                people = named[:1]
         inside = people or names or inside  # "Kremlin spokesman Dmitry Peskov": Peskov
         if inside:
             link = self.tracker.links.get(inside[0].start) or Link(None, "none")
@@ -98,6 +102,15 @@ class _Reader(SourceReader):
         kind = _SPEAKER_KIND.get(written.split()[-1].casefold(), "name")
         entity = self.tracker.new_entity(kind, written, index, position)
         return entity, Link(entity, "new")
+
+
+def _proper_name(text: str) -> bool:
+    """Whether TEXT is a person's name ("Irena Kovalt", "Dr. Colm Fairweather"), not a role
+    ("the finance minister")."""
+    words = [w for w in text.split() if w.casefold() not in _NAME_PARTICLES]
+    return len(words) >= 2 and words[0] not in ("The", "A", "An") and all(
+        w[:1].isupper() for w in words
+    )
 
 
 def _learn_person(text: str, claim: Claimed, entity: Entity) -> None:

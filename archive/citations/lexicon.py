@@ -11,12 +11,14 @@ from __future__ import annotations
 from archive.citations.tokens import word_set
 
 __all__ = [
+    "CALENDAR_WORDS",
     "COMPANY_MARKS",
     "DOCUMENT_NOUNS",
     "FEMALE_WORDS",
     "FINDING_SUBJECTS",
     "GROUP_NOUNS",
     "MALE_WORDS",
+    "MONTHS",
     "NAME_ORG_WORDS",
     "NAME_OUTLET_WORDS",
     "NAME_PLACE_WORDS",
@@ -30,6 +32,14 @@ __all__ = [
     "gender_of_words",
 ]
 
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+# names of days and months: a capitalised word that is never a person or an organisation
+CALENDAR_WORDS = frozenset(MONTHS) | word_set(
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday"
+)
 # verbs that report what someone said or a document found ("said", "told", "found")
 REPORTING_VERBS = word_set(
     "said says say told tells added adds stated states declared announced warned claimed "

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from archive.citations.given_names import given_name_gender
 from archive.citations.lexicon import (
+    CALENDAR_WORDS,
     DOCUMENT_NOUNS,
     GROUP_NOUNS,
     NAME_ORG_WORDS,
@@ -234,6 +235,8 @@ def _run(
     end -= len(last) - len(words[-1])
     if any(lo <= start < hi for lo, hi in skipped) or not words[-1]:
         return None
+    if all(word in CALENDAR_WORDS for word in words):
+        return None  # "until June, Riverton council said": a date names nobody
     if start == span[0] and text[start:end].isupper() and _DATELINE.match(text, end):
         return None  # "CAIRO — "
     kind, name, gender = _classify(text, start, end, words)
