@@ -432,3 +432,18 @@ def test_a_month_before_a_role_and_name_is_no_speaker() -> None:
     assert lede.statement == "Brevania will sell part of the grid before the end of October"
     assert lede.speaker == "the finance minister, Irena Kovalt"
     assert lede.source is not None and lede.source.url == "https://lt.test/i"  # told after
+
+
+def test_told_a_full_council_meeting_is_an_occasion_of_its_own() -> None:
+    text = (
+        "In a press release, councillor Ayla Brent said the funding buys only eight months.\n"
+        "Brent told a full council meeting in March that subsidies were a matter for the county.\n"
+    )
+    anchor = "a press release"
+    start = text.index(anchor)
+    found = {
+        a.statement: a
+        for a in find_attributions(text, links=[(start, start + len(anchor), "https://c.test/r")])
+    }
+    assert found["the funding buys only eight months"].source is not None
+    assert found["subsidies were a matter for the county"].source is None

@@ -79,8 +79,9 @@ _OCCASION = re.compile(
     r"(?:in|at|during|on|over|via|by)\s+(?:an?|the|his|her|their|its)\s+(?:[\w\-]+\s+){0,2}?"
     r"(?:webinar|e-?mail|speech|interview|call|conference|briefing|hearing|meeting|event|"
     r"session|forum|panel|summit|rally|debate|address|appearance|visit|trip|press\s+release)|"
-    r"over\s+e-?mail|by\s+(?:tele)?phone|told\s+(?:a|the)\s+(?:crowd|audience|rally|"
-    r"conference|court|jury|committee|hearing|senate|assembly|house|chamber|council|inquiry)|"
+    r"over\s+e-?mail|by\s+(?:tele)?phone|told\s+(?:a|the)\s+(?:[\w\-]+\s+){0,2}?(?:crowd|"
+    r"audience|rally|conference|court|jury|committee|hearing|senate|assembly|house|chamber|"
+    r"council|inquiry|meeting|session|summit|forum)|"
     r"told\s+(?:parliament|congress|lawmakers|legislators|MPs|senators))\b",
     re.IGNORECASE,
 )
