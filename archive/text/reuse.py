@@ -24,7 +24,7 @@ __all__ = ["REVISION", "extraction_config", "extraction_key"]
 
 # prov's processing around trafilatura and pypdf (decoding, links, text rendering, anchors):
 # raise it whenever a change there makes the same payload come out differently
-REVISION = 2
+REVISION = 3  # 3: a JSON-LD articleBody for pages whose body scripts render
 
 
 def _version(package: str) -> str:

@@ -43,8 +43,9 @@ from trafilatura.utils import load_html
 
 from archive.text.extraction.anchors import render_text
 from archive.text.extraction.charset import decode_html
+from archive.text.extraction.json_ld import BODY_FACTOR, MIN_BODY_CHARS, article_body
 from archive.text.extraction.metadata import page_metadata
-from archive.text.extraction.model import Extraction, Link, OptionValue
+from archive.text.extraction.model import Anchor, Extraction, Link, OptionValue
 
 __all__ = [
     "DEFAULT_HTML_OPTIONS",
@@ -307,19 +308,27 @@ def extract_html(
         if url:
             _absolute_links(tree, url)
         language, canonical = _language(tree), _canonical(tree, url)
+        declared = article_body(tree)  # read before trafilatura cleans the tree
         document = _bare_extraction(tree, url, options, fast=options.fast or options.fast_first)
         fast = options.fast or options.fast_first
         if options.fast_first and not options.fast and _cut_short(document, tree):
             document = _bare_extraction(tree, url, options, fast=False)
             fast = False
         recorded["fast"] = fast
-        if not isinstance(document, Document) or document.body is None:
-            return failed("trafilatura found no main text", encoding)
-        _collapse_space(document.body)
-        links = _links(document.body)
-        main_text, anchors = render_text(document.body, options.include_formatting)
+        main_text = ""
+        links: tuple[Link, ...] = ()
+        anchors: tuple[Anchor, ...] | None = ()
+        if isinstance(document, Document) and document.body is not None:
+            _collapse_space(document.body)
+            links = _links(document.body)
+            main_text, anchors = render_text(document.body, options.include_formatting)
+        if declared and len(declared) >= max(MIN_BODY_CHARS, BODY_FACTOR * len(main_text)):
+            main_text, anchors, links = declared, (), ()  # a body the browser renders
+            recorded["main_text"] = "json-ld articleBody"
+        if not isinstance(document, Document):
+            document = None
         # trafilatura's metadata search is "extensive" exactly in its fast mode
-        metadata = page_metadata(tree, url, extensive=fast) if url else document
+        metadata = page_metadata(tree, url, extensive=fast) if url or document is None else document
     except Exception as exc:  # lxml and trafilatura raise many types; none may escape
         return failed(f"extraction failed: {type(exc).__name__}: {exc}", encoding)
     if not main_text:
