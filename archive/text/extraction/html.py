@@ -43,7 +43,12 @@ from trafilatura.utils import load_html
 
 from archive.text.extraction.anchors import render_text
 from archive.text.extraction.charset import decode_html
-from archive.text.extraction.json_ld import BODY_FACTOR, MIN_BODY_CHARS, article_body
+from archive.text.extraction.json_ld import (
+    BODY_FACTOR,
+    MIN_BODY_CHARS,
+    article_body,
+    ld_blocks,
+)
 from archive.text.extraction.metadata import page_metadata
 from archive.text.extraction.model import Anchor, Extraction, Link, OptionValue
 
@@ -308,7 +313,7 @@ def extract_html(
         if url:
             _absolute_links(tree, url)
         language, canonical = _language(tree), _canonical(tree, url)
-        declared = article_body(tree)  # read before trafilatura cleans the tree
+        blocks = ld_blocks(tree)  # read before trafilatura cleans the tree
         document = _bare_extraction(tree, url, options, fast=options.fast or options.fast_first)
         fast = options.fast or options.fast_first
         if options.fast_first and not options.fast and _cut_short(document, tree):
@@ -322,8 +327,10 @@ def extract_html(
             _collapse_space(document.body)
             links = _links(document.body)
             main_text, anchors = render_text(document.body, options.include_formatting)
-        if declared and len(declared) >= max(MIN_BODY_CHARS, BODY_FACTOR * len(main_text)):
-            main_text, anchors, links = declared, (), ()  # a body the browser renders
+        wanted = max(MIN_BODY_CHARS, BODY_FACTOR * len(main_text))
+        declared = article_body(blocks, at_least=wanted) if blocks else None
+        if declared and len(declared) >= wanted:  # a body the browser renders
+            main_text, anchors, links = declared, (), ()
             recorded["main_text"] = "json-ld articleBody"
         if not isinstance(document, Document):
             document = None

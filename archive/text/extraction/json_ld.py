@@ -15,7 +15,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-__all__ = ["BODY_FACTOR", "MIN_BODY_CHARS", "article_body"]
+__all__ = ["BODY_FACTOR", "MIN_BODY_CHARS", "article_body", "ld_blocks"]
 
 BODY_FACTOR = 2
 MIN_BODY_CHARS = 500
@@ -39,15 +39,25 @@ def _is_article(item: dict[str, Any]) -> bool:
     return any(isinstance(n, str) and ("Article" in n or n == "BlogPosting") for n in names)
 
 
-def article_body(tree: Any) -> str | None:
-    """The longest ``articleBody`` of an article in the page's JSON-LD blocks, white space
-    collapsed within its lines; None when there is none."""
+def ld_blocks(tree: Any) -> list[str]:
+    """The text of the page's JSON-LD blocks, unparsed (read before trafilatura cleans the
+    tree; parsed only when the page needs them)."""
+    return [
+        raw
+        for script in tree.iterfind(".//script")
+        if (script.get("type") or "").strip().lower() == "application/ld+json"
+        and (raw := script.text or "").strip()
+        and len(raw) <= _MAX_SCRIPT_CHARS
+    ]
+
+
+def article_body(blocks: list[str], at_least: int = 0) -> str | None:
+    """The longest ``articleBody`` of an article in the JSON-LD BLOCKS, white space collapsed
+    within its lines; None when there is none. Blocks shorter than AT_LEAST characters are
+    not parsed (a body is never longer than the JSON text that holds it)."""
     best: str | None = None
-    for script in tree.iterfind(".//script"):
-        if (script.get("type") or "").strip().lower() != "application/ld+json":
-            continue
-        raw = script.text or ""
-        if not raw.strip() or len(raw) > _MAX_SCRIPT_CHARS:
+    for raw in blocks:
+        if len(raw) < at_least:
             continue
         try:
             data = json.loads(raw)
