@@ -33,11 +33,9 @@ from archive.citations.registry import Registry
 from archive.citations.resolution import Claimed, Resolved, carry_factor, speaker_confidence
 from archive.citations.sentences import Span
 from archive.citations.source_reading import SourceReader
-from archive.citations.tokens import word_set
 
 __all__ = ["resolve_claims"]
 
-_NAME_PARTICLES = word_set("de van von der den la le al bin da di du")
 _SELF = re.compile(r"(?:that\s+)?(he|she|He|She)\s+(?!said|says)[a-z]")
 _SPEAKER_KIND = {
     **dict.fromkeys(PERSON_NOUNS, "person"),
@@ -87,9 +85,9 @@ class _Reader(SourceReader):
             whole = (position, position + len(written))
             named = [
                 m for m in self.in_span(whole)
-                if m.kind == "person" and not m.possessive and _proper_name(m.text)
+                if m.kind == "person" and not m.possessive and _full_name(m)
             ]
-            if named and not any(_proper_name(m.text) for m in people):
+            if named and not any(_full_name(m) for m in people):
                 people = named[:1]
         inside = people or names or inside  # "Kremlin spokesman Dmitry Peskov": Peskov
         if inside:
@@ -104,13 +102,11 @@ class _Reader(SourceReader):
         return entity, Link(entity, "new")
 
 
-def _proper_name(text: str) -> bool:
-    """Whether TEXT is a person's name ("Irena Kovalt", "Dr. Colm Fairweather"), not a role
-    ("the finance minister")."""
-    words = [w for w in text.split() if w.casefold() not in _NAME_PARTICLES]
-    return len(words) >= 2 and words[0] not in ("The", "A", "An") and all(
-        w[:1].isupper() for w in words
-    )
+def _full_name(mention: Mention) -> bool:
+    """Whether MENTION is a name of two words or more ("Irena Kovalt", "Dr. Colm
+    Fairweather"), not a role ("the finance minister") or a surname alone."""
+    words = mention.text.split()
+    return mention.proper and len(words) >= 2 and words[0] not in ("The", "A", "An")
 
 
 def _learn_person(text: str, claim: Claimed, entity: Entity) -> None:

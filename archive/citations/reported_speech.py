@@ -77,6 +77,13 @@ def _quoted(text: str, start: int, end: int) -> bool:
     return piece.count("“") > piece.count("”") or piece.count('"') % 2 == 1
 
 
+def _comma_before(text: str, position: int) -> bool:
+    """Whether a comma comes right before POSITION, white space aside."""
+    while position > 0 and text[position - 1].isspace():
+        position -= 1
+    return position > 0 and text[position - 1] == ","
+
+
 def participle_after(
     text: str, group: Span, frames: list[Frame], claim: Attribution, after: int
 ) -> list[Attribution]:
@@ -94,7 +101,7 @@ def participle_after(
                 continue
             span, speaker, kind = reported
             found = make_attribution(text, span, kind, frame, speaker, group)
-        elif text[: frame.start].rstrip().endswith(","):
+        elif _comma_before(text, frame.start):
             clause = frame.participle_clause(text, group)
             if clause is None or _quoted(text, frame.start, clause[0]):
                 continue

@@ -111,22 +111,14 @@ class SourceReader:
         link = self.tracker.links.get(start)
         return link.entity if link else None
 
-    def _authors_work(self, index: int) -> SourceRef | None:
-        """The study or report linked in the last few sentences, which "the researchers" or
-        "the study's authors" wrote: their findings are its findings."""
-        latest = self.memory.latest.get("research")
-        if latest is None or not 0 <= index - latest[1] <= _AUTHORS_REACH:
+    def _linked_within(
+        self, found: tuple[LinkSpan, int, str] | None, index: int, reach: int
+    ) -> SourceRef | None:
+        """FOUND (a link remembered with its sentence) as the source of sentence INDEX, when it
+        was linked at most REACH sentences before."""
+        if found is None or not 0 <= index - found[1] <= reach:
             return None
-        link, sentence, noun = latest
-        return replace(self._link_ref(link, sentence, noun), sentence=sentence)
-
-    def _data_source(self, index: int) -> SourceRef | None:
-        """What "the data" or "the figures" are: the document or organisation linked in this
-        sentence or the one before."""
-        latest = self.memory.most_recent()
-        if latest is None or not 0 <= index - latest[1] <= 1:
-            return None
-        link, sentence, noun = latest
+        link, sentence, noun = found
         return replace(self._link_ref(link, sentence, noun), sentence=sentence)
 
     def _link_ref(self, link: LinkSpan, sentence: int, name: str | None) -> SourceRef:
@@ -332,10 +324,10 @@ class SourceReader:
             ref = None  # "In a letter, X said": an occasion, with nothing to look up
             frame_text = f"in a statement {frame_text}"
         written = (claim.speaker_text or "").strip()
-        if ref is None and _AUTHORS.fullmatch(written):
-            ref = self._authors_work(index)
-        if ref is None and _DATA.fullmatch(written):
-            ref = self._data_source(index)
+        if ref is None and _AUTHORS.fullmatch(written):  # their findings are their study's
+            ref = self._linked_within(self.memory.latest.get("research"), index, _AUTHORS_REACH)
+        if ref is None and _DATA.fullmatch(written):  # "The data show": what was just linked
+            ref = self._linked_within(self.memory.most_recent(), index, 1)
         if entity is None:
             return ref
         if ref is not None:
