@@ -326,9 +326,7 @@ def test_an_anchor_whose_next_word_names_the_occasion_is_the_statements_source()
         "In her first Facebook post of the year, Mara Quell noted that the ferry fares "
         "would rise in the spring.\n"
     )
-    anchor = "her first Facebook"
-    start = text.index(anchor)
-    found = find_attributions(text, links=[(start, start + len(anchor), "https://fb.test/p/1")])
+    found = find_attributions(text, links=[_linked(text, "her first Facebook", "https://fb.test/p/1")])
     (claim,) = found
     assert claim.statement == "the ferry fares would rise in the spring"
     assert claim.source is not None and claim.source.url == "https://fb.test/p/1"
@@ -353,10 +351,8 @@ def test_the_researchers_findings_come_from_their_linked_study_not_a_later_inter
         "Rafa Domin, a doctor who was not involved in the research, said the lab test set the "
         "bar too high.\n"
     )
-    anchor = "a study"
-    start = text.index(anchor)
     url = "https://journal.test/study-1"
-    found = {a.statement: a for a in find_attributions(text, links=[(start, start + 7, url)])}
+    found = {a.statement: a for a in find_attributions(text, links=[_linked(text, "a study", url)])}
     estimated = found["the alert caught about 35 percent of true cases"]
     assert estimated.source is not None and estimated.source.url == url
     for statement in ("People see a green tick and assume they are fine",
@@ -379,12 +375,8 @@ def test_apposed_name_registered_agency_told_parliament_and_it_said() -> None:
         "The ministry issued new rules on Monday.\n"
         "No single investor would be allowed to hold more than 10% of the company, it said.\n"
     )
-    anchor = "a blog post"
-    start = text.index(anchor)
-    found = {
-        a.statement: a
-        for a in find_attributions(text, registry, links=[(start, start + 11, "https://pw.test/b")])
-    }
+    links = [_linked(text, "a blog post", "https://pw.test/b")]
+    found = {a.statement: a for a in find_attributions(text, registry, links=links)}
     quoted = found["The band is a wellness device, not a diagnostic one"]
     assert quoted.source is not None and quoted.source.url == "https://pw.test/b"
     assert found["the utility would look seriously at any stake"].source_id == "agenciafaro"
@@ -402,13 +394,9 @@ def test_the_data_come_from_the_source_linked_just_before_and_after_x_confirmed(
         "The council says it will spend £280,000 to keep three routes running, after Redbank "
         "Buses confirmed it will withdraw every service after 7pm.\n"
     )
-    anchor = "Office for Regional Statistics"
-    start = text.index(anchor)
     url = "https://ors.test/bulletin"
-    found = {
-        a.statement: a
-        for a in find_attributions(text, links=[(start, start + len(anchor), url)])
-    }
+    links = [_linked(text, "Office for Regional Statistics", url)]
+    found = {a.statement: a for a in find_attributions(text, links=links)}
     for statement in (
         "evening travel has recovered more slowly than any other part of the week",
         "passengers aged 65 and over now make a quarter of all journeys",
@@ -425,9 +413,7 @@ def test_a_month_before_a_role_and_name_is_no_speaker() -> None:
         "Kovalt set out the timetable in an interview with the Lisk Tribune on Sunday.\n"
         "She said the sale would be split between a listing and a placement.\n"
     )
-    anchor = "an interview"
-    start = text.index(anchor)
-    found = find_attributions(text, links=[(start, start + len(anchor), "https://lt.test/i")])
+    found = find_attributions(text, links=[_linked(text, "an interview", "https://lt.test/i")])
     lede = found[0]
     assert lede.statement == "Brevania will sell part of the grid before the end of October"
     assert lede.speaker == "the finance minister, Irena Kovalt"
@@ -439,11 +425,7 @@ def test_told_a_full_council_meeting_is_an_occasion_of_its_own() -> None:
         "In a press release, councillor Ayla Brent said the funding buys only eight months.\n"
         "Brent told a full council meeting in March that subsidies were a matter for the county.\n"
     )
-    anchor = "a press release"
-    start = text.index(anchor)
-    found = {
-        a.statement: a
-        for a in find_attributions(text, links=[(start, start + len(anchor), "https://c.test/r")])
-    }
+    links = [_linked(text, "a press release", "https://c.test/r")]
+    found = {a.statement: a for a in find_attributions(text, links=links)}
     assert found["the funding buys only eight months"].source is not None
     assert found["subsidies were a matter for the county"].source is None
